@@ -1,0 +1,65 @@
+"""The command line of interchange-v1 §7. Never imports Qt, except to open the window when no command is given.
+
+Each command lives in its own module with ``register(subparsers)`` (which sets ``func``); modules import
+their heavy dependencies inside ``run`` so that ``cpchair --help`` and ``cpchair list`` stay quick.
+Exit codes: 0 success, 1 a failure explained on stderr, 2 a usage error, 3 a merge that rejected a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from cpchair import __version__
+
+COMMANDS = ("demo", "listing", "export", "merge", "stats", "minutes", "report")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cpchair",
+        description="Quality assurance, minutes and statistics for Child Protection Conference Chairs. "
+        "With no command, opens the application.",
+    )
+    parser.add_argument("--version", action="version", version=f"cpchair {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="keep everything in DIR (also: CPCHAIR_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"cpchair.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cpchair import paths
+    from cpchair.errors import CpchairError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.data_dir:
+            from cpchair.storage.location import check_data_dir
+
+            check_data_dir(args.data_dir)
+            paths.set_data_dir(args.data_dir)
+        if args.command is None:
+            from cpchair.gui.app import run
+
+            return run()
+        return int(args.func(args) or 0)
+    except CpchairError as exc:
+        print(f"cpchair: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def open_db():
+    """The installation's database for a command (created and migrated on first use)."""
+    from cpchair.storage.db import open_database
+
+    return open_database()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

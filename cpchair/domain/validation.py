@@ -1,0 +1,258 @@
+"""The rules of interchange-v1 §4 for one conference record, with messages people can act on.
+
+One set of rules serves three callers: the form (a message beside the field, as the chair types), the
+"mark complete" check, and the coordinator's merge (a file that breaks a rule is rejected whole). The
+record is the spec's shape; local-only keys (names, case references, notes) are ignored here, and missing
+or ``None`` answers are reported as "required" so that a draft can be checked too.
+
+Paths name the field: ``conference_date``, ``children[0].category``, ``quality.plan_smart``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from cpchair.domain import dates
+from cpchair.domain.questionnaire import Questionnaire, load
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+    severity: str = ERROR
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """ICPC timeliness as the form shows it and §6.2 counts it."""
+
+    due: date
+    working_days: int
+    within: bool
+
+
+def icpc_timeliness(strategy: date | None, conference: date | None) -> Timeliness | None:
+    if strategy is None or conference is None:
+        return None
+    days = dates.working_days_between(strategy, conference)
+    return Timeliness(due=dates.icpc_due_date(strategy), working_days=days, within=days <= dates.ICPC_WORKING_DAYS)
+
+
+def emotional_abuse_issues(issues: list[str] | tuple[str, ...] | set[str] | None, q: Questionnaire | None = None) -> bool:
+    """True when the family's issues meet spec §5: domestic abuse with mental health or substance misuse."""
+    q = q or load()
+    found = set(issues or ())
+    return "domestic_abuse" in found and bool(found.intersection(q.group("emotional_abuse_cofactors")))
+
+
+EA_CHECK_CATEGORY = {"confirmed": "emotional", "changed_to_neglect": "neglect", "changed_to_multiple": "multiple"}
+
+
+def emotional_abuse_prompt_due(record: dict[str, Any], child: dict[str, Any]) -> bool:
+    """Whether the §5 guidance is shown beside this child's category."""
+    return child.get("category") == "emotional" and emotional_abuse_issues(record.get("issues"))
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dates.parse_iso(value)
+        except ValueError:
+            return None
+    return None
+
+
+def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> list[Problem]:
+    """Every problem with ``record``, in form order. An empty list means the record can be completed."""
+    q = q or load()
+    out: list[Problem] = []
+
+    def need(path: str, value: Any) -> bool:
+        if value is None or value == "":
+            out.append(Problem(path, q.message("required")))
+            return False
+        return True
+
+    def code(path: str, value: Any, code_list: str, optional: bool = False) -> bool:
+        if value is None:
+            if not optional:
+                out.append(Problem(path, q.message("required")))
+            return False
+        if value not in q.codes[code_list]:
+            out.append(Problem(path, f"'{value}' is not one of the answers for this question."))
+            return False
+        return True
+
+    ctype = record.get("conference_type")
+    code("conference_type", ctype, "conference_type")
+    conf = _date(record.get("conference_date"))
+    if record.get("conference_date") is not None and conf is None:
+        out.append(Problem("conference_date", q.message("bad_date")))
+    elif need("conference_date", conf) and dates.is_weekend(conf):
+        label = q.field("conference_date").plain_label
+        out.append(Problem("conference_date", q.message("weekend", label=label, weekday=conf.strftime("%A"))))
+    elif conf is not None and dates.is_bank_holiday(conf):
+        out.append(Problem("conference_date", f"{dates.format_uk(conf)} is a bank holiday.", WARNING))
+
+    strategy = _date(record.get("strategy_discussion_date"))
+    if record.get("strategy_discussion_date") is not None and strategy is None:
+        out.append(Problem("strategy_discussion_date", q.message("bad_date")))
+    elif strategy is None and ctype in q.group("strategy_required_types"):
+        out.append(Problem("strategy_discussion_date", q.message("strategy_required")))
+    elif strategy and conf and strategy > conf:
+        out.append(
+            Problem(
+                "strategy_discussion_date",
+                q.message("strategy_after_conference", strategy=dates.format_uk(strategy), conference=dates.format_uk(conf)),
+            )
+        )
+
+    delay = record.get("delay_reason")
+    if delay is not None:
+        code("delay_reason", delay, "delay_reason")
+    if ctype in q.group("timed_types") and strategy and conf and strategy <= conf:
+        t = icpc_timeliness(strategy, conf)
+        if t and not t.within and delay is None:
+            out.append(Problem("delay_reason", q.message("delay_reason_required", days=t.working_days)))
+
+    if not isinstance(record.get("quorate"), bool):
+        out.append(Problem("quorate", q.message("required")))
+
+    issues = record.get("issues") or []
+    for i, issue in enumerate(issues):
+        code(f"issues[{i}]", issue, "issue")
+    if len(set(issues)) != len(issues):
+        out.append(Problem("issues", q.message("duplicate_issue")))
+
+    children = record.get("children") or []
+    if not children:
+        out.append(Problem("children", q.message("no_children")))
+    is_review = ctype == "review"
+    decision_list = "decision_review" if is_review else "decision_initial"
+    ea_issues = emotional_abuse_issues(issues, q)
+    for i, child in enumerate(children):
+        p = f"children[{i}]"
+        unborn = child.get("unborn")
+        if not isinstance(unborn, bool):
+            out.append(Problem(f"{p}.unborn", q.message("required")))
+        age = child.get("age_years")
+        if unborn is True and age is not None:
+            out.append(Problem(f"{p}.age_years", q.message("unborn_age")))
+        elif unborn is False and age is None:
+            out.append(Problem(f"{p}.age_years", q.message("age_required")))
+        elif age is not None and (not isinstance(age, int) or isinstance(age, bool) or not 0 <= age <= 17):
+            out.append(Problem(f"{p}.age_years", q.message("age_range")))
+
+        decision = child.get("decision")
+        if decision is not None and ctype in q.codes["conference_type"] and decision not in q.codes[decision_list]:
+            other = "decision_initial" if is_review else "decision_review"
+            if decision in q.codes[other]:
+                expected = "initial, pre-birth and transfer-in" if is_review else "review"
+                out.append(Problem(f"{p}.decision", q.message("decision_wrong_type", expected=expected)))
+            else:
+                code(f"{p}.decision", decision, decision_list)
+            decision_ok = False
+        else:
+            decision_ok = code(f"{p}.decision", decision, decision_list) if ctype in q.codes["conference_type"] else False
+
+        on_plan = decision in q.group("plan_decisions")
+        category = child.get("category")
+        if decision_ok and on_plan:
+            code(f"{p}.category", category, "category")
+        elif category is not None:
+            if code(f"{p}.category", category, "category", optional=True) and decision_ok:
+                out.append(Problem(f"{p}.category", q.message("category_without_plan")))
+
+        start = _date(child.get("plan_start_date"))
+        if child.get("plan_start_date") is not None and start is None:
+            out.append(Problem(f"{p}.plan_start_date", q.message("bad_date")))
+        elif decision_ok and decision == "plan_started":
+            if start != conf and conf is not None:
+                out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_must_equal", conference=dates.format_uk(conf))))
+        elif decision_ok and is_review:
+            if start is None:
+                out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_required")))
+            elif conf is not None and start >= conf:
+                out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_before", conference=dates.format_uk(conf))))
+        elif decision_ok and start is not None:
+            out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_not_applicable")))
+
+        code(f"{p}.plan_sequence", child.get("plan_sequence"), "plan_sequence")
+        code(f"{p}.participation", child.get("participation"), "participation", optional=True)
+        check = child.get("emotional_abuse_check")
+        if check is not None and code(f"{p}.emotional_abuse_check", check, "emotional_abuse_check"):
+            if not (ea_issues and on_plan and EA_CHECK_CATEGORY[check] == category):
+                out.append(Problem(f"{p}.emotional_abuse_check", q.message("ea_check_not_applicable")))
+
+    for i, adult in enumerate(record.get("adults") or []):
+        p = f"adults[{i}]"
+        code(f"{p}.relationship", adult.get("relationship"), "relationship")
+        invited = adult.get("invited")
+        if not isinstance(invited, bool):
+            out.append(Problem(f"{p}.invited", q.message("required")))
+        attendance = adult.get("attendance")
+        if code(f"{p}.attendance", attendance, "adult_attendance") and isinstance(invited, bool):
+            if (attendance == "not_invited") == invited:
+                out.append(Problem(f"{p}.attendance", q.message("not_invited_consistent")))
+        reason = adult.get("not_invited_reason")
+        if invited is False:
+            code(f"{p}.not_invited_reason", reason, "not_invited_reason")
+            if reason is None:
+                out[-1] = Problem(f"{p}.not_invited_reason", q.message("not_invited_reason_required"))
+        elif reason is not None:
+            out.append(Problem(f"{p}.not_invited_reason", q.message("not_invited_reason_not_applicable")))
+        engaged = adult.get("engaged_agencies") or []
+        for j, agency in enumerate(engaged):
+            code(f"{p}.engaged_agencies[{j}]", agency, "agency")
+
+    seen: set[str] = set()
+    for i, entry in enumerate(record.get("agencies") or []):
+        p = f"agencies[{i}]"
+        agency = entry.get("agency")
+        if code(f"{p}.agency", agency, "agency"):
+            if agency in seen:
+                out.append(Problem(f"{p}.agency", q.message("duplicate_agency", agency=q.label("agency", agency))))
+            seen.add(agency)
+        invited = entry.get("invited")
+        if not isinstance(invited, bool):
+            out.append(Problem(f"{p}.invited", q.message("required")))
+            continue
+        for key, code_list in (("attendance", "agency_attendance"), ("report", "agency_report")):
+            value = entry.get(key)
+            if invited:
+                if value is None:
+                    out.append(Problem(f"{p}.{key}", q.message("agency_invited_needs")))
+                else:
+                    code(f"{p}.{key}", value, code_list)
+            elif value is not None:
+                out.append(Problem(f"{p}.{key}", q.message("agency_not_invited")))
+
+    quality = record.get("quality") or {}
+    for key in q.quality_keys:
+        code(f"quality.{key}", quality.get(key), key)
+
+    for i, esc in enumerate(record.get("escalations") or []):
+        p = f"escalations[{i}]"
+        code(f"{p}.type", esc.get("type"), "escalation_type")
+        code(f"{p}.subject", esc.get("subject"), "escalation_subject")
+        code(f"{p}.status", esc.get("status"), "escalation_status")
+        stage = esc.get("stage")
+        if not isinstance(stage, int) or isinstance(stage, bool) or not 1 <= stage <= 4:
+            out.append(Problem(f"{p}.stage", q.message("stage_range")))
+        raised = esc.get("raised_on")
+        if _date(raised) is None:
+            out.append(Problem(f"{p}.raised_on", q.message("bad_date" if raised else "required")))
+    return out
+
+
+def errors(record: dict[str, Any], q: Questionnaire | None = None) -> list[Problem]:
+    """Only the problems that stop a record being completed (or merged)."""
+    return [p for p in validate_record(record, q) if p.severity == ERROR]

@@ -1,0 +1,1 @@
+"""Use cases: each takes a Session, returns plain data, and raises cpchair.errors. No Qt here."""

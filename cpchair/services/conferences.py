@@ -1,0 +1,231 @@
+"""Create, save, complete, list and delete a chair's conferences.
+
+``answers`` is the questionnaire in the shape of interchange-v1 §4 plus the local-only keys of the
+definition (family reference and name, each child's case reference and name, each adult's name, notes).
+Every save increments ``revision`` (spec §4), refreshes the columns the list and caseload read, and keeps
+the record complete only while it is valid.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from cpchair import settings
+from cpchair.domain import dates
+from cpchair.domain.questionnaire import load
+from cpchair.domain.validation import Problem, errors
+from cpchair.errors import InvalidRecord, NotFound
+from cpchair.storage.models import Conference, ConferenceChild
+
+DRAFT = "draft"
+COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class ConferenceSummary:
+    """One row of the conference list."""
+
+    id: str
+    conference_type: str | None
+    conference_date: date | None
+    family_ref: str
+    family_name: str
+    status: str
+    next_review_due: date | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ConferenceDetail:
+    id: str
+    revision: int
+    status: str
+    answers: dict[str, Any]
+    minutes: dict[str, Any] | None
+    created_at: str
+    updated_at: str
+
+
+def blank_child() -> dict[str, Any]:
+    return {
+        "case_ref": "", "name": "", "unborn": False, "age_years": None, "decision": None, "category": None,
+        "plan_start_date": None, "plan_sequence": None, "participation": None, "emotional_abuse_check": None,
+    }
+
+
+def blank_adult() -> dict[str, Any]:
+    return {"name": "", "relationship": None, "invited": True, "attendance": None, "not_invited_reason": None,
+            "engaged_agencies": []}
+
+
+def blank_agency(agency: str | None = None) -> dict[str, Any]:
+    return {"agency": agency, "invited": True, "attendance": None, "report": None}
+
+
+def blank_escalation() -> dict[str, Any]:
+    return {"type": None, "subject": None, "stage": 1, "status": "open", "raised_on": None}
+
+
+def blank_answers(conference_type: str | None = None) -> dict[str, Any]:
+    """A new questionnaire: every key present, nothing answered but sensible defaults."""
+    q = load()
+    return {
+        "family_ref": "", "family_name": "", "notes": "",
+        "conference_type": conference_type, "conference_date": None, "strategy_discussion_date": None,
+        "delay_reason": None, "quorate": True, "children": [blank_child()], "issues": [], "adults": [],
+        "agencies": [], "quality": {k: None for k in q.quality_keys}, "escalations": [],
+    }
+
+
+def review_due(answers: dict[str, Any], interval_months: int = dates.DEFAULT_REVIEW_INTERVAL_MONTHS) -> date | None:
+    """When the next review conference is due, or None when no child stays on a plan.
+
+    After an initial, pre-birth or transfer-in conference that starts a plan: 3 months. After a review
+    where a plan continues: the service's interval (default 6 months).
+    """
+    conf = answers.get("conference_date")
+    if not conf:
+        return None
+    decisions = {c.get("decision") for c in answers.get("children") or []}
+    conf_date = date.fromisoformat(conf)
+    if answers.get("conference_type") == "review":
+        return dates.add_months(conf_date, interval_months) if "plan_continues" in decisions else None
+    return dates.add_months(conf_date, dates.FIRST_REVIEW_MONTHS) if "plan_started" in decisions else None
+
+
+def _apply(session: Session, row: Conference, answers: dict[str, Any]) -> None:
+    row.answers = copy.deepcopy(answers)
+    row.conference_type = answers.get("conference_type")
+    conf = answers.get("conference_date")
+    row.conference_date = date.fromisoformat(conf) if conf else None
+    row.family_ref = (answers.get("family_ref") or "").strip()
+    row.family_name = (answers.get("family_name") or "").strip()
+    row.next_review_due = review_due(answers, settings.get(session, "review_interval_months"))
+    row.children.clear()
+    session.flush()
+    for i, child in enumerate(answers.get("children") or []):
+        start = child.get("plan_start_date")
+        row.children.append(
+            ConferenceChild(
+                position=i, case_ref=(child.get("case_ref") or "").strip(), child_name=(child.get("name") or "").strip(),
+                decision=child.get("decision"), category=child.get("category"),
+                plan_start_date=date.fromisoformat(start) if start else None,
+            )
+        )
+
+
+def create(session: Session, answers: dict[str, Any] | None = None, *, now: str | None = None,
+           conference_id: str | None = None) -> str:
+    """A new draft; returns its id (a UUID made now and never reused)."""
+    stamp = now or dates.utc_timestamp()
+    row = Conference(id=conference_id or str(uuid.uuid4()), revision=1, status=DRAFT, ever_completed=False, created_at=stamp,
+                     updated_at=stamp, answers={})
+    session.add(row)
+    _apply(session, row, answers or blank_answers())
+    session.flush()
+    return row.id
+
+
+def _row(session: Session, conference_id: str) -> Conference:
+    row = session.get(Conference, conference_id)
+    if row is None or row.deleted_at is not None:
+        raise NotFound(f"No conference with id {conference_id}.")
+    return row
+
+
+def get(session: Session, conference_id: str) -> ConferenceDetail:
+    row = _row(session, conference_id)
+    return ConferenceDetail(row.id, row.revision, row.status, copy.deepcopy(row.answers),
+                            copy.deepcopy(row.minutes), row.created_at, row.updated_at)
+
+
+def save(session: Session, conference_id: str, answers: dict[str, Any], *, now: str | None = None) -> ConferenceDetail:
+    """Save answers (a draft may be incomplete). A complete record that becomes invalid returns to draft."""
+    row = _row(session, conference_id)
+    if row.answers == answers:
+        return get(session, conference_id)
+    _apply(session, row, answers)
+    row.revision += 1
+    row.updated_at = now or dates.utc_timestamp()
+    if row.status == COMPLETE and errors(answers):
+        row.status = DRAFT
+    session.flush()
+    return get(session, conference_id)
+
+
+def complete(session: Session, conference_id: str, *, now: str | None = None) -> ConferenceDetail:
+    """Mark complete; raises InvalidRecord listing every problem when the answers are not valid."""
+    row = _row(session, conference_id)
+    problems: list[Problem] = errors(row.answers)
+    if problems:
+        raise InvalidRecord(f"{len(problems)} answer(s) need attention before this conference can be completed.",
+                            problems)
+    if row.status != COMPLETE:
+        row.status = COMPLETE
+        row.ever_completed = True
+        row.revision += 1
+        row.updated_at = now or dates.utc_timestamp()
+        session.flush()
+    return get(session, conference_id)
+
+
+def save_minutes(session: Session, conference_id: str, minutes: dict[str, Any], *, now: str | None = None) -> None:
+    """Minutes are local (never exported), so saving them does not change the QA record's revision."""
+    row = _row(session, conference_id)
+    row.minutes = copy.deepcopy(minutes)
+    session.flush()
+
+
+def delete(session: Session, conference_id: str, *, now: str | None = None) -> None:
+    """Delete a conference. One that was ever complete stays as a deletion marker (revision + 1) so the
+    deletion reaches the coordinator; a draft that never left the laptop is removed outright."""
+    row = _row(session, conference_id)
+    if row.ever_completed:
+        row.deleted_at = now or dates.utc_timestamp()
+        row.revision += 1
+        row.status = DRAFT
+        row.answers = {}
+        row.minutes = None
+        row.family_ref = row.family_name = ""
+        row.children.clear()
+    else:
+        session.delete(row)
+    session.flush()
+
+
+def _summary_query(search: str | None):
+    cols = (Conference.id, Conference.conference_type, Conference.conference_date, Conference.family_ref,
+            Conference.family_name, Conference.status, Conference.next_review_due, Conference.updated_at)
+    stmt = select(*cols).where(Conference.deleted_at.is_(None))
+    if search:
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(or_(Conference.family_ref.ilike(like), Conference.family_name.ilike(like)))
+    return stmt
+
+
+SORT_COLUMNS = {
+    "conference_date": Conference.conference_date, "conference_type": Conference.conference_type,
+    "family_ref": Conference.family_ref, "status": Conference.status, "next_review_due": Conference.next_review_due,
+}
+
+
+def count(session: Session, search: str | None = None) -> int:
+    return session.scalar(select(func.count()).select_from(_summary_query(search).subquery()))
+
+
+def list_summaries(session: Session, search: str | None = None, *, sort: str = "conference_date",
+                   descending: bool = True, offset: int = 0, limit: int | None = None) -> list[ConferenceSummary]:
+    """Rows for the list, sorted in SQL; ``offset``/``limit`` let a view fetch a page at a time."""
+    col = SORT_COLUMNS[sort]
+    order = [col.desc() if descending else col.asc(), Conference.id]
+    stmt = _summary_query(search).order_by(*order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [ConferenceSummary(*r) for r in session.execute(stmt)]

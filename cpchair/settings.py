@@ -1,0 +1,78 @@
+"""The installation's settings, declared once as data (key, default, type, group, label).
+
+They live in the database's ``setting`` table, so one file holds everything the installation keeps.
+The settings dialog is built from ``SETTINGS``; services read them through ``get``/``put``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cpchair.storage.models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    type: type
+    group: str
+    label: str
+    help: str = ""
+    visible: bool = True
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("chair_name", "", str, "You", "&Your name (as chair)", "Shown on minutes and in exports."),
+    SettingSpec("service_name", "Child Protection Conference Service", str, "Service", "&Service name",
+                "Printed at the top of minutes and reports."),
+    SettingSpec("logo_path", "", str, "Service", "&Logo image", "A PNG or JPEG printed on minutes and reports."),
+    SettingSpec("review_interval_months", 6, int, "Service", "&Review interval (months)",
+                "The interval between review conferences after the first review (at most 6)."),
+    SettingSpec("shared_folder", "", str, "Sync", "Shared e&xport folder",
+                "The network share or synced folder the coordinator collects exports from."),
+    SettingSpec("role", "chair", str, "You", "Role", visible=False),
+    SettingSpec("first_run_done", False, bool, "You", "First run done", visible=False),
+    SettingSpec("chair_id", "", str, "Identity", "Chair ID", visible=False),
+    SettingSpec("device_id", "", str, "Identity", "Device ID", visible=False),
+    SettingSpec("last_export_at", "", str, "Sync", "Last export", visible=False),
+    SettingSpec("last_export_path", "", str, "Sync", "Last export file", visible=False),
+)
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def get(session: Session, key: str) -> Any:
+    spec = BY_KEY[key]
+    row = session.get(Setting, key)
+    if row is None:
+        if key in ("chair_id", "device_id"):  # stable identities are made once, on first use
+            value = str(uuid.uuid4())
+            put(session, key, value)
+            return value
+        return spec.default
+    return row.value
+
+
+def put(session: Session, key: str, value: Any) -> None:
+    spec = BY_KEY[key]
+    if value is not None and not isinstance(value, spec.type):
+        try:
+            value = spec.type(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{spec.label.replace('&', '')} must be a {spec.type.__name__}.") from None
+    if key == "review_interval_months" and not 1 <= value <= 6:
+        raise ValueError("The review interval must be between 1 and 6 months (Working Together: at most 6).")
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def all_values(session: Session) -> dict[str, Any]:
+    return {s.key: get(session, s.key) for s in SETTINGS}

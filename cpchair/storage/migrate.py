@@ -1,0 +1,80 @@
+"""Bring a database to the schema this release expects, safely.
+
+Start-up must stay fast, and Alembic alone costs about a third of a second to import, so the common case
+(the database is already at ``HEAD``) is decided by reading ``alembic_version`` directly. Only a new or an
+older database imports Alembic; an older one is first copied with SQLite's online backup API into
+``backups/``. A revision this release does not know means the database came from a newer cpchair:
+it is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from cpchair.errors import DatabaseError, DatabaseTooNew
+
+#: The newest migration in ``migrations/versions``; a test checks it against Alembic's own view.
+HEAD = "0001"
+#: Every revision this release knows, oldest first.
+KNOWN = ("0001",)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "cpchair.storage:migrations")
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def backup(db_path: Path, dest_dir: Path, label: str) -> Path:
+    """An online, consistent copy (safe while WAL holds committed pages not yet in the main file)."""
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    dest = dest_dir / f"cpchair-{label}-{stamp}.sqlite"
+    src = sqlite3.connect(db_path)
+    try:
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return dest
+
+
+def ensure_schema(engine: Engine, db_path: Path | None = None) -> str:
+    """Create or upgrade the schema; returns what was done: ``current``, ``created`` or ``upgraded``."""
+    try:
+        rev = current_revision(engine)
+    except Exception as exc:  # a file that is not a database, a locked file, a permissions problem
+        raise DatabaseError(f"The database {db_path} cannot be read ({exc}). Restore it from backups/ or move it.") from exc
+    if rev == HEAD:
+        return "current"
+    if rev is not None and rev not in KNOWN:
+        raise DatabaseTooNew(
+            f"This database ({db_path}) was written by a newer version of cpchair (schema {rev}). "
+            "Install the newer cpchair to open it; this version will not change it."
+        )
+    from alembic import command
+
+    if rev is not None and db_path is not None and db_path.exists():
+        backup(db_path, db_path.parent / "backups", f"before-{HEAD}-from-{rev}")
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return "created" if rev is None else "upgraded"

@@ -1,0 +1,151 @@
+"""SQLAlchemy 2 models. Portable types only (no SQLite-only SQL): the coordinator's tables must also run
+on PostgreSQL for a region's merged data.
+
+A chair's conference keeps its whole questionnaire as one JSON document (``answers``), in the spec's
+shape plus the local-only keys; the columns beside it are what lists, sorting and the caseload need,
+so the list never parses a document. The coordinator's merged records are kept as canonical JSON text with
+their SHA-256, so merging compares content without re-serialising.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Setting(Base):
+    """One installation setting (chair name, shared folder, review interval, ...), as JSON."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+
+
+class Conference(Base):
+    __tablename__ = "conference"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | complete
+    ever_completed: Mapped[bool] = mapped_column(Boolean, default=False)  # so a deletion must travel
+    conference_type: Mapped[str | None] = mapped_column(String(32))
+    conference_date: Mapped[date | None] = mapped_column(Date)
+    family_ref: Mapped[str] = mapped_column(String(200), default="")
+    family_name: Mapped[str] = mapped_column(String(200), default="")
+    next_review_due: Mapped[date | None] = mapped_column(Date)
+    answers: Mapped[dict] = mapped_column(JSON)
+    minutes: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[str] = mapped_column(String(20))
+    deleted_at: Mapped[str | None] = mapped_column(String(20))
+    children: Mapped[list[ConferenceChild]] = relationship(
+        back_populates="conference", cascade="all, delete-orphan", order_by="ConferenceChild.position"
+    )
+
+    __table_args__ = (Index("ix_conference_date", "conference_date"), Index("ix_conference_status", "status"))
+
+
+class ConferenceChild(Base):
+    """A child at a conference, denormalised from ``answers`` on every save for the caseload."""
+
+    __tablename__ = "conference_child"
+    conference_id: Mapped[str] = mapped_column(ForeignKey("conference.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(200), default="")
+    child_name: Mapped[str] = mapped_column(String(200), default="")
+    decision: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(16))
+    plan_start_date: Mapped[date | None] = mapped_column(Date)
+    conference: Mapped[Conference] = relationship(back_populates="children")
+
+    __table_args__ = (Index("ix_conference_child_case_ref", "case_ref"),)
+
+
+class ExportLog(Base):
+    """Every export file this installation wrote (its sequence numbers increase by one)."""
+
+    __tablename__ = "export_log"
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    export_id: Mapped[str] = mapped_column(String(36))
+    file_name: Mapped[str] = mapped_column(String(255))
+    folder: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(20))
+    record_count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+# --- the coordinator's store -------------------------------------------------------------------------
+
+
+class MergedConference(Base):
+    __tablename__ = "merged_conference"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    conference_type: Mapped[str] = mapped_column(String(32))
+    conference_date: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[str] = mapped_column(String(20))
+    chair_id: Mapped[str] = mapped_column(String(36))
+    chair_name: Mapped[str] = mapped_column(String(200))
+    device_id: Mapped[str] = mapped_column(String(36))
+    export_id: Mapped[str] = mapped_column(String(36))
+    record: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_merged_conference_date", "conference_date"),)
+
+
+class MergedDeletion(Base):
+    """A deletion marker, kept so that an older file can never bring the record back."""
+
+    __tablename__ = "merged_deletion"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    deleted_at: Mapped[str] = mapped_column(String(20))
+    chair_id: Mapped[str] = mapped_column(String(36))
+    export_id: Mapped[str] = mapped_column(String(36))
+
+
+class MergeConflict(Base):
+    """An incoming record with the stored revision but different content, kept for a person to resolve."""
+
+    __tablename__ = "merge_conflict"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conference_id: Mapped[str] = mapped_column(String(36), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    chair_id: Mapped[str] = mapped_column(String(36))
+    chair_name: Mapped[str] = mapped_column(String(200))
+    export_id: Mapped[str] = mapped_column(String(36))
+    source_path: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[str] = mapped_column(String(20))
+    resolved_at: Mapped[str | None] = mapped_column(String(20))
+    resolution: Mapped[str | None] = mapped_column(String(16))  # kept_stored | took_incoming
+    record: Mapped[str] = mapped_column(Text)
+
+
+class ImportedFile(Base):
+    """What the merge made of each file it read (by content hash, so a renamed copy is recognised)."""
+
+    __tablename__ = "imported_file"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    export_id: Mapped[str | None] = mapped_column(String(36))
+    chair_id: Mapped[str | None] = mapped_column(String(36))
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    merged_at: Mapped[str] = mapped_column(String(20))

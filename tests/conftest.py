@@ -1,0 +1,54 @@
+"""Shared fixtures: an isolated data folder and a fresh, migrated database for every test.
+
+Qt runs offscreen (set here, not only in the Makefile, so a bare `pytest` behaves the same);
+set CPCHAIR_TEST_HEADED=1 to watch the windows instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+if not os.environ.get("CPCHAIR_TEST_HEADED"):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CONFORMANCE = SHARED / "spec" / "conformance"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """This test's own data folder, used by everything that asks cpchair.paths."""
+    from cpchair import paths
+
+    d = tmp_path / "data"
+    d.mkdir()
+    monkeypatch.setenv(paths.ENV_VAR, str(d))
+    paths.set_data_dir(None)
+    yield d
+    paths.set_data_dir(None)
+
+
+@pytest.fixture
+def db(data_dir):
+    from cpchair.storage.db import open_database
+
+    database = open_database()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(db):
+    with db.session() as s:
+        yield s
+        s.rollback()
+
+
+@pytest.fixture
+def conformance() -> Path:
+    if not CONFORMANCE.is_dir():
+        pytest.fail(f"the conformance vectors are missing: expected them at {CONFORMANCE}")
+    return CONFORMANCE
