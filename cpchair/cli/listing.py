@@ -20,8 +20,12 @@ def run(args: argparse.Namespace) -> int:
     with db.session() as s:
         rows = conferences.list_summaries(s, sort="conference_date", descending=False)
     items = [
-        {"id": r.id, "conference_type": r.conference_type,
-         "conference_date": r.conference_date.isoformat() if r.conference_date else None, "status": r.status}
+        {
+            "id": r.id,
+            "conference_type": r.conference_type,
+            "conference_date": r.conference_date.isoformat() if r.conference_date else None,
+            "status": r.status,
+        }
         for r in rows
     ]
     if args.json:

@@ -44,7 +44,9 @@ def icpc_timeliness(strategy: date | None, conference: date | None) -> Timelines
     return Timeliness(due=dates.icpc_due_date(strategy), working_days=days, within=days <= dates.ICPC_WORKING_DAYS)
 
 
-def emotional_abuse_issues(issues: list[str] | tuple[str, ...] | set[str] | None, q: Questionnaire | None = None) -> bool:
+def emotional_abuse_issues(
+    issues: list[str] | tuple[str, ...] | set[str] | None, q: Questionnaire | None = None
+) -> bool:
     """True when the family's issues meet spec §5: domestic abuse with mental health or substance misuse."""
     q = q or load()
     found = set(issues or ())
@@ -111,7 +113,9 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
         out.append(
             Problem(
                 "strategy_discussion_date",
-                q.message("strategy_after_conference", strategy=dates.format_uk(strategy), conference=dates.format_uk(conf)),
+                q.message(
+                    "strategy_after_conference", strategy=dates.format_uk(strategy), conference=dates.format_uk(conf)
+                ),
             )
         )
 
@@ -161,7 +165,9 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
                 code(f"{p}.decision", decision, decision_list)
             decision_ok = False
         else:
-            decision_ok = code(f"{p}.decision", decision, decision_list) if ctype in q.codes["conference_type"] else False
+            decision_ok = (
+                code(f"{p}.decision", decision, decision_list) if ctype in q.codes["conference_type"] else False
+            )
 
         on_plan = decision in q.group("plan_decisions")
         category = child.get("category")
@@ -176,12 +182,18 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
             out.append(Problem(f"{p}.plan_start_date", q.message("bad_date")))
         elif decision_ok and decision == "plan_started":
             if start != conf and conf is not None:
-                out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_must_equal", conference=dates.format_uk(conf))))
+                out.append(
+                    Problem(
+                        f"{p}.plan_start_date", q.message("plan_start_must_equal", conference=dates.format_uk(conf))
+                    )
+                )
         elif decision_ok and is_review:
             if start is None:
                 out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_required")))
             elif conf is not None and start >= conf:
-                out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_before", conference=dates.format_uk(conf))))
+                out.append(
+                    Problem(f"{p}.plan_start_date", q.message("plan_start_before", conference=dates.format_uk(conf)))
+                )
         elif decision_ok and start is not None:
             out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_not_applicable")))
 

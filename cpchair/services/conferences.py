@@ -55,14 +55,28 @@ class ConferenceDetail:
 
 def blank_child() -> dict[str, Any]:
     return {
-        "case_ref": "", "name": "", "unborn": False, "age_years": None, "decision": None, "category": None,
-        "plan_start_date": None, "plan_sequence": None, "participation": None, "emotional_abuse_check": None,
+        "case_ref": "",
+        "name": "",
+        "unborn": False,
+        "age_years": None,
+        "decision": None,
+        "category": None,
+        "plan_start_date": None,
+        "plan_sequence": None,
+        "participation": None,
+        "emotional_abuse_check": None,
     }
 
 
 def blank_adult() -> dict[str, Any]:
-    return {"name": "", "relationship": None, "invited": True, "attendance": None, "not_invited_reason": None,
-            "engaged_agencies": []}
+    return {
+        "name": "",
+        "relationship": None,
+        "invited": True,
+        "attendance": None,
+        "not_invited_reason": None,
+        "engaged_agencies": [],
+    }
 
 
 def blank_agency(agency: str | None = None) -> dict[str, Any]:
@@ -77,10 +91,20 @@ def blank_answers(conference_type: str | None = None) -> dict[str, Any]:
     """A new questionnaire: every key present, nothing answered but sensible defaults."""
     q = load()
     return {
-        "family_ref": "", "family_name": "", "notes": "",
-        "conference_type": conference_type, "conference_date": None, "strategy_discussion_date": None,
-        "delay_reason": None, "quorate": True, "children": [blank_child()], "issues": [], "adults": [],
-        "agencies": [], "quality": {k: None for k in q.quality_keys}, "escalations": [],
+        "family_ref": "",
+        "family_name": "",
+        "notes": "",
+        "conference_type": conference_type,
+        "conference_date": None,
+        "strategy_discussion_date": None,
+        "delay_reason": None,
+        "quorate": True,
+        "children": [blank_child()],
+        "issues": [],
+        "adults": [],
+        "agencies": [],
+        "quality": {k: None for k in q.quality_keys},
+        "escalations": [],
     }
 
 
@@ -114,19 +138,30 @@ def _apply(session: Session, row: Conference, answers: dict[str, Any]) -> None:
         start = child.get("plan_start_date")
         row.children.append(
             ConferenceChild(
-                position=i, case_ref=(child.get("case_ref") or "").strip(), child_name=(child.get("name") or "").strip(),
-                decision=child.get("decision"), category=child.get("category"),
+                position=i,
+                case_ref=(child.get("case_ref") or "").strip(),
+                child_name=(child.get("name") or "").strip(),
+                decision=child.get("decision"),
+                category=child.get("category"),
                 plan_start_date=date.fromisoformat(start) if start else None,
             )
         )
 
 
-def create(session: Session, answers: dict[str, Any] | None = None, *, now: str | None = None,
-           conference_id: str | None = None) -> str:
+def create(
+    session: Session, answers: dict[str, Any] | None = None, *, now: str | None = None, conference_id: str | None = None
+) -> str:
     """A new draft; returns its id (a UUID made now and never reused)."""
     stamp = now or dates.utc_timestamp()
-    row = Conference(id=conference_id or str(uuid.uuid4()), revision=1, status=DRAFT, ever_completed=False, created_at=stamp,
-                     updated_at=stamp, answers={})
+    row = Conference(
+        id=conference_id or str(uuid.uuid4()),
+        revision=1,
+        status=DRAFT,
+        ever_completed=False,
+        created_at=stamp,
+        updated_at=stamp,
+        answers={},
+    )
     session.add(row)
     _apply(session, row, answers or blank_answers())
     session.flush()
@@ -142,8 +177,15 @@ def _row(session: Session, conference_id: str) -> Conference:
 
 def get(session: Session, conference_id: str) -> ConferenceDetail:
     row = _row(session, conference_id)
-    return ConferenceDetail(row.id, row.revision, row.status, copy.deepcopy(row.answers),
-                            copy.deepcopy(row.minutes), row.created_at, row.updated_at)
+    return ConferenceDetail(
+        row.id,
+        row.revision,
+        row.status,
+        copy.deepcopy(row.answers),
+        copy.deepcopy(row.minutes),
+        row.created_at,
+        row.updated_at,
+    )
 
 
 def save(session: Session, conference_id: str, answers: dict[str, Any], *, now: str | None = None) -> ConferenceDetail:
@@ -165,8 +207,9 @@ def complete(session: Session, conference_id: str, *, now: str | None = None) ->
     row = _row(session, conference_id)
     problems: list[Problem] = errors(row.answers)
     if problems:
-        raise InvalidRecord(f"{len(problems)} answer(s) need attention before this conference can be completed.",
-                            problems)
+        raise InvalidRecord(
+            f"{len(problems)} answer(s) need attention before this conference can be completed.", problems
+        )
     if row.status != COMPLETE:
         row.status = COMPLETE
         row.ever_completed = True
@@ -201,8 +244,16 @@ def delete(session: Session, conference_id: str, *, now: str | None = None) -> N
 
 
 def _summary_query(search: str | None):
-    cols = (Conference.id, Conference.conference_type, Conference.conference_date, Conference.family_ref,
-            Conference.family_name, Conference.status, Conference.next_review_due, Conference.updated_at)
+    cols = (
+        Conference.id,
+        Conference.conference_type,
+        Conference.conference_date,
+        Conference.family_ref,
+        Conference.family_name,
+        Conference.status,
+        Conference.next_review_due,
+        Conference.updated_at,
+    )
     stmt = select(*cols).where(Conference.deleted_at.is_(None))
     if search:
         like = f"%{search.strip()}%"
@@ -211,8 +262,11 @@ def _summary_query(search: str | None):
 
 
 SORT_COLUMNS = {
-    "conference_date": Conference.conference_date, "conference_type": Conference.conference_type,
-    "family_ref": Conference.family_ref, "status": Conference.status, "next_review_due": Conference.next_review_due,
+    "conference_date": Conference.conference_date,
+    "conference_type": Conference.conference_type,
+    "family_ref": Conference.family_ref,
+    "status": Conference.status,
+    "next_review_due": Conference.next_review_due,
 }
 
 
@@ -220,8 +274,15 @@ def count(session: Session, search: str | None = None) -> int:
     return session.scalar(select(func.count()).select_from(_summary_query(search).subquery()))
 
 
-def list_summaries(session: Session, search: str | None = None, *, sort: str = "conference_date",
-                   descending: bool = True, offset: int = 0, limit: int | None = None) -> list[ConferenceSummary]:
+def list_summaries(
+    session: Session,
+    search: str | None = None,
+    *,
+    sort: str = "conference_date",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[ConferenceSummary]:
     """Rows for the list, sorted in SQL; ``offset``/``limit`` let a view fetch a page at a time."""
     col = SORT_COLUMNS[sort]
     order = [col.desc() if descending else col.asc(), Conference.id]

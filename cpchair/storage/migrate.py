@@ -61,7 +61,9 @@ def ensure_schema(engine: Engine, db_path: Path | None = None) -> str:
     try:
         rev = current_revision(engine)
     except Exception as exc:  # a file that is not a database, a locked file, a permissions problem
-        raise DatabaseError(f"The database {db_path} cannot be read ({exc}). Restore it from backups/ or move it.") from exc
+        raise DatabaseError(
+            f"The database {db_path} cannot be read ({exc}). Restore it from backups/ or move it."
+        ) from exc
     if rev == HEAD:
         return "current"
     if rev is not None and rev not in KNOWN:
