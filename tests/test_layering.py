@@ -44,6 +44,9 @@ def test_no_source_outside_gui_mentions_pyside():
 
 
 def test_cli_help_runs_without_qt():
-    code = "import sys; from cpchair.cli import build_parser; build_parser(); print(any(m.startswith('PySide6') for m in sys.modules))"
+    code = (
+        "import sys; from cpchair.cli import build_parser; build_parser(); "
+        "print(any(m.startswith('PySide6') for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

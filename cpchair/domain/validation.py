@@ -173,9 +173,8 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
         category = child.get("category")
         if decision_ok and on_plan:
             code(f"{p}.category", category, "category")
-        elif category is not None:
-            if code(f"{p}.category", category, "category", optional=True) and decision_ok:
-                out.append(Problem(f"{p}.category", q.message("category_without_plan")))
+        elif category is not None and code(f"{p}.category", category, "category", optional=True) and decision_ok:
+            out.append(Problem(f"{p}.category", q.message("category_without_plan")))
 
         start = _date(child.get("plan_start_date"))
         if child.get("plan_start_date") is not None and start is None:
@@ -200,9 +199,9 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
         code(f"{p}.plan_sequence", child.get("plan_sequence"), "plan_sequence")
         code(f"{p}.participation", child.get("participation"), "participation", optional=True)
         check = child.get("emotional_abuse_check")
-        if check is not None and code(f"{p}.emotional_abuse_check", check, "emotional_abuse_check"):
-            if not (ea_issues and on_plan and EA_CHECK_CATEGORY[check] == category):
-                out.append(Problem(f"{p}.emotional_abuse_check", q.message("ea_check_not_applicable")))
+        check_ok = check is not None and code(f"{p}.emotional_abuse_check", check, "emotional_abuse_check")
+        if check_ok and not (ea_issues and on_plan and EA_CHECK_CATEGORY[check] == category):
+            out.append(Problem(f"{p}.emotional_abuse_check", q.message("ea_check_not_applicable")))
 
     for i, adult in enumerate(record.get("adults") or []):
         p = f"adults[{i}]"
@@ -211,9 +210,9 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
         if not isinstance(invited, bool):
             out.append(Problem(f"{p}.invited", q.message("required")))
         attendance = adult.get("attendance")
-        if code(f"{p}.attendance", attendance, "adult_attendance") and isinstance(invited, bool):
-            if (attendance == "not_invited") == invited:
-                out.append(Problem(f"{p}.attendance", q.message("not_invited_consistent")))
+        attendance_ok = code(f"{p}.attendance", attendance, "adult_attendance") and isinstance(invited, bool)
+        if attendance_ok and (attendance == "not_invited") == invited:
+            out.append(Problem(f"{p}.attendance", q.message("not_invited_consistent")))
         reason = adult.get("not_invited_reason")
         if invited is False:
             code(f"{p}.not_invited_reason", reason, "not_invited_reason")
