@@ -1,0 +1,92 @@
+"""The database opens safely: created on first run, left alone when current, backed up before an upgrade,
+and refused (untouched) when a newer cpchair wrote it."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import text
+
+from cpchair.errors import DatabaseError, DatabaseTooNew
+from cpchair.services import conferences
+from cpchair.storage import migrate
+from cpchair.storage.db import make_engine, open_database
+
+
+def test_head_matches_the_migration_scripts():
+    """HEAD lets start-up skip importing Alembic; it must name the newest script Alembic knows."""
+    from alembic.script import ScriptDirectory
+
+    engine = make_engine(":memory:")
+    script = ScriptDirectory.from_config(migrate.alembic_config(engine))
+    assert script.get_current_head() == migrate.HEAD
+    assert [r.revision for r in script.walk_revisions()][::-1] == list(migrate.KNOWN)
+
+
+def test_new_database_is_created_with_wal_and_foreign_keys(tmp_path):
+    db = open_database(tmp_path / "new" / "cpchair.sqlite")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrate.HEAD
+    db.dispose()
+
+
+def test_reopening_a_current_database_does_not_import_alembic(tmp_path):
+    path = tmp_path / "cpchair.sqlite"
+    open_database(path).dispose()
+    code = (
+        "import sys; from cpchair.storage.db import open_database; "
+        f"open_database({str(path)!r}); print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_database_from_a_newer_cpchair_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "cpchair.sqlite"
+    db = open_database(path)
+    with db.session() as s:
+        conferences.create(s)
+        s.commit()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    db.dispose()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseTooNew, match="newer version of cpchair"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_an_older_database_is_backed_up_before_upgrading(tmp_path, monkeypatch):
+    """Simulate a release whose head is one step ahead: the upgrade path must back the file up first."""
+    path = tmp_path / "cpchair.sqlite"
+    db = open_database(path)
+    with db.session() as s:
+        cid = conferences.create(s)
+        s.commit()
+    db.dispose()
+    calls = []
+    monkeypatch.setattr(migrate, "HEAD", "0002")
+    monkeypatch.setattr(migrate, "KNOWN", ("0001", "0002"))
+    monkeypatch.setattr("alembic.command.upgrade", lambda cfg, rev: calls.append(rev))
+    engine = make_engine(path)
+    assert migrate.ensure_schema(engine, path) == "upgraded"
+    engine.dispose()
+    backups = list((tmp_path / "backups").glob("cpchair-before-0002-from-0001-*.sqlite"))
+    assert len(backups) == 1 and calls == ["head"]
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("SELECT id FROM conference").fetchall() == [(cid,)]
+    copy.close()
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
+    path = tmp_path / "cpchair.sqlite"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(DatabaseError, match="cannot be read"):
+        open_database(path)
+    assert path.read_bytes() == b"this is not sqlite at all" * 100
