@@ -1,0 +1,21 @@
+"""Canonical JSON and the payload digest, exactly as interchange-v1 §2 defines them.
+
+Why a module of its own: the writer and the reader must compute the same bytes, or every file would be
+rejected as tampered. Both import these two functions; nobody else serialises a payload for hashing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+
+def canonical_json(value: Any) -> bytes:
+    """``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` encoded as UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def payload_sha256(payload: Any) -> str:
+    """Lower-case hex SHA-256 of the canonical JSON of ``payload`` (the envelope's ``payload_sha256``)."""
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
