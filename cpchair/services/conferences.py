@@ -265,6 +265,7 @@ SORT_COLUMNS = {
     "conference_date": Conference.conference_date,
     "conference_type": Conference.conference_type,
     "family_ref": Conference.family_ref,
+    "family_name": Conference.family_name,
     "status": Conference.status,
     "next_review_due": Conference.next_review_due,
 }

@@ -1,0 +1,160 @@
+"""The chair's caseload: every child currently on a child protection plan from this chair's conferences.
+
+Why it is computed and not stored: a child's position is simply what their latest completed conference
+decided, so keeping a second copy would only let the two drift. For each child (by case reference) the
+latest complete conference counts; the child is on a plan when its decision there is one of the
+questionnaire's ``plan_decisions``. Drafts never count: an unfinished questionnaire is not a decision.
+
+Flags are what a chair or manager reviews a caseload for: plans running 15, 18 and 24 months or more
+(long plans are the service report's concern) and reviews that should already have happened.
+``today`` is a parameter so tests, and a report "as at" a date, get the same answer every time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cpchair.domain import dates
+from cpchair.domain.questionnaire import load
+from cpchair.storage.models import Conference, ConferenceChild
+
+#: Months on plan at which a child is flagged; the highest reached is the one shown.
+PLAN_LENGTH_FLAGS = (15, 18, 24)
+OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class CaseloadEntry:
+    """One child on a plan, as the caseload page shows it."""
+
+    case_ref: str
+    child_name: str
+    family_ref: str
+    family_name: str
+    category: str | None
+    category_label: str
+    plan_start: date | None
+    months_on_plan: int | None
+    next_review_due: date | None
+    conference_id: str
+    conference_date: date
+    flags: tuple[str, ...]
+
+    @property
+    def review_overdue(self) -> bool:
+        return OVERDUE in self.flags
+
+    @property
+    def flag_text(self) -> str:
+        """The flags as words, so that nothing depends on colour alone."""
+        return describe_flags(self.flags)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (0 when end is before start+1 month).
+
+    Counted with ``dates.add_months`` so that 31 January + 1 month (28/29 February) counts as one month.
+    """
+    if end < start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and dates.add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+def plan_flags(months: int | None, next_review_due: date | None, today: date) -> tuple[str, ...]:
+    """``("24",)``-style plan-length flag (the highest threshold reached) and ``"overdue"`` when the review
+    fell due before today."""
+    flags: list[str] = []
+    if months is not None:
+        reached = [m for m in PLAN_LENGTH_FLAGS if months >= m]
+        if reached:
+            flags.append(str(reached[-1]))
+    if next_review_due is not None and next_review_due < today:
+        flags.append(OVERDUE)
+    return tuple(flags)
+
+
+def describe_flags(flags: tuple[str, ...]) -> str:
+    words = []
+    for f in flags:
+        words.append("Review overdue" if f == OVERDUE else f"On plan {f}+ months")
+    return "; ".join(words)
+
+
+def _child_key(case_ref: str, family_ref: str, child_name: str, conference_id: str, position: int) -> str:
+    """A child is followed by case reference; without one, by family and name; failing that, only within
+    its own conference (nothing else can safely say two rows are the same child)."""
+    if case_ref:
+        return "ref:" + case_ref.casefold()
+    if child_name:
+        return f"name:{family_ref.casefold()}|{child_name.casefold()}"
+    return f"row:{conference_id}#{position}"
+
+
+def caseload(session: Session, today: date) -> list[CaseloadEntry]:
+    """Children on a plan as at ``today``, the longest-running plans first."""
+    q = load()
+    plan_decisions = set(q.group("plan_decisions"))
+    stmt = (
+        select(
+            ConferenceChild.case_ref,
+            ConferenceChild.child_name,
+            ConferenceChild.decision,
+            ConferenceChild.category,
+            ConferenceChild.plan_start_date,
+            ConferenceChild.position,
+            Conference.id,
+            Conference.family_ref,
+            Conference.family_name,
+            Conference.conference_date,
+            Conference.next_review_due,
+            Conference.updated_at,
+        )
+        .join(Conference, Conference.id == ConferenceChild.conference_id)
+        .where(
+            Conference.status == "complete",
+            Conference.deleted_at.is_(None),
+            Conference.conference_date.is_not(None),
+            Conference.conference_date <= today,
+        )
+    )
+    latest: dict[str, tuple] = {}
+    for row in session.execute(stmt):
+        key = _child_key(row.case_ref, row.family_ref, row.child_name, row.id, row.position)
+        rank = (row.conference_date, row.updated_at, row.id)
+        held = latest.get(key)
+        if held is None or rank > held[0]:
+            latest[key] = (rank, row)
+
+    entries = []
+    for _rank, row in latest.values():
+        if row.decision not in plan_decisions:
+            continue
+        start = row.plan_start_date
+        if start is None and row.decision == "plan_started":
+            start = row.conference_date
+        months = months_between(start, today) if start else None
+        entries.append(
+            CaseloadEntry(
+                case_ref=row.case_ref,
+                child_name=row.child_name,
+                family_ref=row.family_ref,
+                family_name=row.family_name,
+                category=row.category,
+                category_label=q.label("category", row.category),
+                plan_start=start,
+                months_on_plan=months,
+                next_review_due=row.next_review_due,
+                conference_id=row.id,
+                conference_date=row.conference_date,
+                flags=plan_flags(months, row.next_review_due, today),
+            )
+        )
+    entries.sort(key=lambda e: (-(e.months_on_plan or 0), e.family_ref, e.case_ref, e.child_name))
+    return entries
