@@ -124,28 +124,49 @@ def review_due(answers: dict[str, Any], interval_months: int = dates.DEFAULT_REV
     return dates.add_months(conf_date, dates.FIRST_REVIEW_MONTHS) if "plan_started" in decisions else None
 
 
-def _apply(session: Session, row: Conference, answers: dict[str, Any]) -> None:
-    row.answers = copy.deepcopy(answers)
-    row.conference_type = answers.get("conference_type")
+def summary_columns(
+    answers: dict[str, Any], interval_months: int = dates.DEFAULT_REVIEW_INTERVAL_MONTHS
+) -> dict[str, Any]:
+    """The ``conference`` columns derived from ``answers`` (what the list and caseload read).
+
+    One definition serves the ORM save below and bulk writers (the demo data), so they cannot drift.
+    """
     conf = answers.get("conference_date")
-    row.conference_date = date.fromisoformat(conf) if conf else None
-    row.family_ref = (answers.get("family_ref") or "").strip()
-    row.family_name = (answers.get("family_name") or "").strip()
-    row.next_review_due = review_due(answers, settings.get(session, "review_interval_months"))
-    row.children.clear()
-    session.flush()
+    return {
+        "conference_type": answers.get("conference_type"),
+        "conference_date": date.fromisoformat(conf) if conf else None,
+        "family_ref": (answers.get("family_ref") or "").strip(),
+        "family_name": (answers.get("family_name") or "").strip(),
+        "next_review_due": review_due(answers, interval_months),
+    }
+
+
+def child_columns(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``conference_child`` rows (without ``conference_id``) derived from ``answers``."""
+    rows = []
     for i, child in enumerate(answers.get("children") or []):
         start = child.get("plan_start_date")
-        row.children.append(
-            ConferenceChild(
-                position=i,
-                case_ref=(child.get("case_ref") or "").strip(),
-                child_name=(child.get("name") or "").strip(),
-                decision=child.get("decision"),
-                category=child.get("category"),
-                plan_start_date=date.fromisoformat(start) if start else None,
-            )
+        rows.append(
+            {
+                "position": i,
+                "case_ref": (child.get("case_ref") or "").strip(),
+                "child_name": (child.get("name") or "").strip(),
+                "decision": child.get("decision"),
+                "category": child.get("category"),
+                "plan_start_date": date.fromisoformat(start) if start else None,
+            }
         )
+    return rows
+
+
+def _apply(session: Session, row: Conference, answers: dict[str, Any]) -> None:
+    row.answers = copy.deepcopy(answers)
+    for column, value in summary_columns(answers, settings.get(session, "review_interval_months")).items():
+        setattr(row, column, value)
+    row.children.clear()
+    session.flush()
+    for values in child_columns(answers):
+        row.children.append(ConferenceChild(**values))
 
 
 def create(
