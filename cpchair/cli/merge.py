@@ -1,14 +1,56 @@
-"""`cpchair merge FOLDER [--json] [--allow-unsigned]`: merge every export below FOLDER. (Placeholder: its owner replaces this module.)"""
+"""`cpchair merge FOLDER [--json] [--allow-unsigned]`: merge every export below FOLDER (spec §6.1, §7).
+
+Exit codes: 0 when no file was rejected, 3 when any was (the others are still merged), 2 on a usage error
+(including a FOLDER that does not exist). ``--allow-unsigned`` is accepted; version 1 files carry no
+signature, so in this release they are merged with or without it (a release that verifies signatures will
+require the flag for unsigned files, as the spec foresees).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("merge", help="merge every export below FOLDER")
+    p = sub.add_parser("merge", help="merge every export below FOLDER", description=__doc__.split("\n\n")[0])
+    p.add_argument("folder", metavar="FOLDER", help="the shared export folder (searched recursively)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--allow-unsigned",
+        action="store_true",
+        help="accept files without a signature (version 1 files are never signed and are accepted either way)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("cpchair merge is not built yet")
+    from pathlib import Path
+
+    from cpchair.cli import open_db
+    from cpchair.services.merge import merge_folder
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"cpchair merge: {folder} is not a folder: give the shared export folder.", file=sys.stderr)
+        return 2
+    db = open_db()
+    try:
+        with db.session() as session:
+            summary = merge_folder(session, folder, allow_unsigned=args.allow_unsigned)
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(summary.to_json(), indent=1))
+    else:
+        for f in summary.files:
+            line = f"{f.status:9} {f.path}"
+            print(line if f.reason is None else f"{line}: {f.reason}")
+        print(
+            f"{len(summary.files)} file(s): added {summary.added}, updated {summary.updated}, "
+            f"deleted {summary.deleted}, conflicts {summary.conflicts}, rejected {len(summary.rejected)}"
+        )
+    for f in summary.rejected:
+        print(f"cpchair merge: rejected {f.path}: {f.reason}", file=sys.stderr)
+    return 3 if summary.rejected else 0

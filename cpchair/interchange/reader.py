@@ -1,0 +1,243 @@
+"""Read and check one export file (interchange-v1 §2–4, §6.1) before the merge may touch the database.
+
+Why so strict: a file comes from another computer through a shared folder, so it may be truncated, garbled,
+written by a newer cpchair, or tampered with, and an unknown key could carry personal data. Every check
+runs here, on the bytes alone, so a rejected file changes nothing: the size (read no further than a limit),
+UTF-8 without a byte-order mark, JSON (no NaN, no decimals, no runaway nesting), the format and its version,
+the JSON Schema (compiled once with fastjsonschema), ``record_count``, ``payload_sha256``, real calendar
+dates in timestamps, unique ids, and the cross-field rules of ``cpchair.domain.validation``.
+
+The first problem found is the reason given, in a sentence the coordinator can act on. The canonical JSON
+of each record is made once and serves both the payload digest and the merge's content comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cpchair.errors import FormatError
+from cpchair.interchange import FORMAT, FORMAT_VERSION
+from cpchair.interchange.canonical import canonical_json
+
+#: A chair's snapshot is ~2 kB per conference; 100 MB is far beyond any real service's files.
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A file that passed every check. ``texts[i]``/``digests[i]`` are the canonical JSON and its SHA-256
+    of ``conferences[i]``: the merge stores and compares them without serialising again."""
+
+    path: Path
+    sha256: str  # of the file's bytes: recognises a copy or a renamed file already merged
+    envelope: dict[str, Any]  # every envelope key except the payload
+    conferences: list[dict[str, Any]]
+    texts: list[str]
+    digests: list[str]
+    deleted: list[dict[str, Any]]
+
+    @property
+    def chair_id(self) -> str:
+        return self.envelope["chair_id"]
+
+
+class _Reject(Exception):
+    """Internal: the first reason a file is refused (wrapped into FormatError with the file's name)."""
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("cpchair.interchange").joinpath("schema_v1.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator():
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema())
+
+
+def read_export(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExportFile:
+    """Read and check the file at ``path``. Raises FormatError naming the file and the first reason."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _Reject(f"it is {_size(size)}, larger than the {_size(max_bytes)} an export can be")
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise _Reject(f"it is larger than the {_size(max_bytes)} an export can be")
+    except OSError as exc:
+        raise _error(path, f"it cannot be read ({exc.strerror or exc})") from None
+    except _Reject as exc:
+        raise _error(path, str(exc)) from None
+    return parse_export(data, path)
+
+
+def parse_export(data: bytes, path: str | Path = "<bytes>") -> ExportFile:
+    """Check the bytes of one export file. Raises FormatError naming ``path`` and the first reason."""
+    path = Path(path)
+    try:
+        return _parse(data, path)
+    except _Reject as exc:
+        raise _error(path, str(exc)) from None
+    except (RecursionError, MemoryError):
+        raise _error(path, "it is nested too deeply or too large to be an export") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a hostile file triggers is a rejection, never a crash
+        raise _error(path, f"it could not be checked ({type(exc).__name__}: {exc})") from None
+
+
+def _error(path: Path, reason: str) -> FormatError:
+    err = FormatError(f"{path.name} was rejected: {reason}.")
+    err.path = path  # type: ignore[attr-defined]
+    err.reason = reason  # type: ignore[attr-defined]
+    return err
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def _no_constant(name: str) -> Any:
+    raise _Reject(f"it contains {name}, which is not allowed in JSON")
+
+
+class _Decimal:
+    """Stands in for a decimal number: version 1 has none, and the schema refuses this type wherever it is
+    (fastjsonschema would otherwise take 1.0 as the integer 1). Kept as a value, not raised at once, so a
+    file that is not an export at all is named as such first."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text[:20]
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _parse(data: bytes, path: Path) -> ExportFile:
+    if data.startswith(_BOM):
+        raise _Reject("it starts with a byte-order mark; export files are UTF-8 without one")
+    if data.startswith(_UTF16_BOMS) or b"\x00" in data[:4]:
+        raise _Reject("it is UTF-16 text; export files are UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Reject(f"it is not UTF-8 text (invalid byte at position {exc.start})") from None
+    if not text.strip():
+        raise _Reject("it is empty")
+    try:
+        doc = json.loads(text, parse_constant=_no_constant, parse_float=_Decimal)
+    except json.JSONDecodeError as exc:
+        raise _Reject(
+            f"it is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); it may be incomplete or damaged"
+        ) from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise _Reject(f"it is not valid JSON ({exc})") from None
+
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _Reject(f'it is not a cpchair export (no "format": "{FORMAT}")')
+    version = doc.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise _Reject(
+            f"it was made by a newer cpchair (format version {version}; this one reads version {FORMAT_VERSION}). "
+            "Update cpchair to merge it"
+        )
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise _Reject(f"format_version must be {FORMAT_VERSION}, not {str(version)[:40]}")
+
+    import fastjsonschema
+
+    try:
+        _validator()(doc)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise _Reject(f"it does not match the export format: {_schema_message(exc)}") from None
+
+    payload = doc["payload"]
+    conferences: list[dict[str, Any]] = payload["conferences"]
+    deleted: list[dict[str, Any]] = payload["deleted"]
+    if doc["record_count"] != len(conferences) + len(deleted):
+        raise _Reject(
+            f"record_count says {doc['record_count']} but the file holds {len(conferences) + len(deleted)} records; "
+            "it may be incomplete"
+        )
+
+    # Canonical JSON of a list is "[" + items joined by "," + "]" (compact separators), and the payload has
+    # exactly two keys in sorted order, so the payload's canonical bytes assemble from the records' own.
+    raw = [canonical_json(rec) for rec in conferences]
+    deleted_raw = [canonical_json(m) for m in deleted]
+    canonical = b'{"conferences":[' + b",".join(raw) + b'],"deleted":[' + b",".join(deleted_raw) + b"]}"
+    if hashlib.sha256(canonical).hexdigest() != doc["payload_sha256"]:
+        raise _Reject("payload_sha256 does not match its content; the file was changed or damaged after it was written")
+
+    _check_timestamp("created_at", doc["created_at"])
+    seen: set[str] = set()
+    for rec in conferences:
+        rid = rec["id"]
+        if rid in seen:
+            raise _Reject(f"conference {rid} appears more than once")
+        seen.add(rid)
+        _check_timestamp(f"conference {rid}: created_at", rec["created_at"])
+        _check_timestamp(f"conference {rid}: updated_at", rec["updated_at"])
+    for m in deleted:
+        if m["id"] in seen:
+            raise _Reject(f"record {m['id']} appears more than once")
+        seen.add(m["id"])
+        _check_timestamp(f"deletion marker {m['id']}: deleted_at", m["deleted_at"])
+
+    from cpchair.domain.questionnaire import load
+    from cpchair.domain.validation import errors
+
+    q = load()
+    for rec in conferences:
+        problems = errors(rec, q)
+        if problems:
+            first = problems[0]
+            raise _Reject(f"conference {rec['id']} breaks a rule at {first.path}: {first.message}")
+
+    envelope = {k: v for k, v in doc.items() if k != "payload"}
+    texts = [b.decode("utf-8") for b in raw]
+    digests = [hashlib.sha256(b).hexdigest() for b in raw]
+    return ExportFile(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        envelope=envelope,
+        conferences=conferences,
+        texts=texts,
+        digests=digests,
+        deleted=deleted,
+    )
+
+
+def _check_timestamp(what: str, value: str) -> None:
+    """The schema checks the shape; this checks the calendar (no 31 February)."""
+    try:
+        datetime.fromisoformat(value[:-1])
+    except ValueError:
+        raise _Reject(f"{what} is not a real date and time ({value})") from None
+
+
+def _schema_message(exc: Any) -> str:
+    """fastjsonschema says ``data.payload.conferences[0] must not contain {'x'} properties``: keep it, name the
+    place without the ``data`` prefix, say which value was refused, and never echo a long hostile value."""
+    name = str(getattr(exc, "name", "") or "data")
+    where = name[5:] if name.startswith("data.") else "the file" if name == "data" else name
+    rule = getattr(exc, "rule", None)
+    value = getattr(exc, "value", None)
+    if rule in ("anyOf", "enum", "const") and isinstance(value, str | int | bool | _Decimal | None):
+        shown = repr(value) if isinstance(value, _Decimal) else json.dumps(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return f"{where} has the value {shown}, which is not one the format allows"
+    msg = str(exc)
+    msg = f"{where}{msg[len(name) :]}" if msg.startswith(name) else msg
+    return msg if len(msg) <= 300 else msg[:297] + "..."

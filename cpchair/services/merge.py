@@ -1,0 +1,380 @@
+"""The coordinator's merge (interchange-v1 §6.1): every chair's export files into one store.
+
+Rules, in short: records match on ``id``; a higher ``revision`` replaces the stored record, a lower one is
+stale and ignored; the same revision with the same content changes nothing; the same revision with
+different content is a conflict (the stored record stays, the incoming one is kept in ``merge_conflict``
+for a person to resolve). A deletion marker whose revision is at least the stored one removes the record
+and is itself kept in ``merged_deletion``, so an older file can never bring the record back.
+
+Why these choices:
+- Each file is checked completely by ``interchange.reader`` before anything is written, and applied in one
+  transaction, so a bad file is rejected whole and a crash half-way leaves nothing half-merged.
+- Idempotence in any order: every rule is monotone (revisions only rise, markers and conflicts are
+  remembered, rows are only written when something is new), so merging the same files again, in any order,
+  writes nothing. A file whose exact bytes were merged before is recognised by its SHA-256 in
+  ``imported_file`` and skipped without parsing. Rejected files are NOT recorded: hostile input changes
+  nothing in the database; the rejection is reported in the summary.
+- Speed and portability: SQLAlchemy Core only (no ORM objects per record, no SQLite-only SQL, so the same
+  code runs on PostgreSQL): one ``IN`` query per 500 ids to fetch what is stored, then ``executemany``
+  inserts and updates. Content is compared by the SHA-256 of each record's canonical JSON.
+- "deleted" in the summary counts deletion markers that were new (or raised a stored marker's revision):
+  unlike "records removed", that total does not depend on the order the files were merged in.
+- Resolving a conflict by taking the incoming version swaps it with the stored one, so the conflict row then
+  holds the version that is NOT in the statistics; merging either file again is still recognised as known.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from cpchair.domain.dates import utc_timestamp
+from cpchair.errors import CpchairError, FormatError, NotFound
+from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, read_export
+from cpchair.storage.models import ImportedFile, MergeConflict, MergedConference, MergedDeletion
+
+MERGED, UNCHANGED, REJECTED = "merged", "unchanged", "rejected"
+KEEP_STORED, TAKE_INCOMING = "keep_stored", "take_incoming"
+_RESOLUTION = {KEEP_STORED: "kept_stored", TAKE_INCOMING: "took_incoming"}
+_CHUNK = 500  # ids per IN (...) query: well under every database's parameter limit
+
+conf_t = MergedConference.__table__
+del_t = MergedDeletion.__table__
+conflict_t = MergeConflict.__table__
+file_t = ImportedFile.__table__
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: str
+    status: str  # merged | unchanged | rejected
+    reason: str | None = None
+
+
+@dataclass
+class MergeSummary:
+    files: list[FileOutcome] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == REJECTED]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``cpchair merge --json`` shape of spec §7."""
+        return {
+            "files": [{"path": f.path, "status": f.status, "reason": f.reason} for f in self.files],
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "conflicts": self.conflicts,
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A conflict as the coordinator's screen lists it (plain data, no ORM object)."""
+
+    pk: int
+    conference_id: str
+    revision: int
+    chair_name: str
+    source_path: str
+    detected_at: str
+    resolved_at: str | None
+    resolution: str | None
+    incoming: dict[str, Any]
+    stored: dict[str, Any] | None
+
+
+def find_export_files(folder: str | Path) -> list[Path]:
+    """Every ``*.json`` below ``folder``, recursively, skipping folders whose name starts with ``.``
+    (the writers' ``.staging``, sync clients' hidden folders), in a stable order."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / name for name in sorted(files) if name.lower().endswith(".json"))
+    return found
+
+
+def merge_folder(
+    session: Session, folder: str | Path, *, allow_unsigned: bool = True, max_bytes: int = DEFAULT_MAX_BYTES
+) -> MergeSummary:
+    """Merge every export below ``folder``; each file in its own transaction (committed here).
+
+    ``allow_unsigned`` is accepted for the command line's sake: version 1 files are never signed, so they are
+    merged either way in this release (a later release that verifies signatures will require the flag).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NotFound(f"{folder} is not a folder: choose the shared export folder.")
+    return merge_files(session, find_export_files(folder), max_bytes=max_bytes)
+
+
+def merge_files(session: Session, paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> MergeSummary:
+    summary = MergeSummary()
+    for path in paths:
+        summary.files.append(merge_file(session, Path(path), summary, max_bytes=max_bytes))
+    return summary
+
+
+def merge_file(
+    session: Session, path: Path, summary: MergeSummary | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> FileOutcome:
+    """Check and apply one file, all or nothing. Counts go into ``summary``; the outcome says what happened."""
+    summary = summary if summary is not None else MergeSummary()
+    try:
+        export = read_export(path, max_bytes=max_bytes)
+    except FormatError as exc:
+        return FileOutcome(str(path), REJECTED, getattr(exc, "reason", str(exc)))
+    try:
+        if session.execute(select(file_t.c.sha256).where(file_t.c.sha256 == export.sha256)).first():
+            session.rollback()
+            return FileOutcome(str(path), UNCHANGED)
+        counts = _apply(session, export)
+        status = MERGED if any(counts) else UNCHANGED
+        session.execute(
+            insert(file_t).values(
+                sha256=export.sha256,
+                export_id=export.envelope["export_id"],
+                chair_id=export.chair_id,
+                device_id=export.envelope["device_id"],
+                sequence=export.envelope["sequence"],
+                path=str(path),
+                status=status,
+                reason=None,
+                merged_at=utc_timestamp(),
+            )
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    summary.added += counts[0]
+    summary.updated += counts[1]
+    summary.deleted += counts[2]
+    summary.conflicts += counts[3]
+    return FileOutcome(str(path), status)
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _apply(session: Session, export: ExportFile) -> tuple[int, int, int, int]:
+    """Write what is new in ``export``; returns (added, updated, deleted, conflicts)."""
+    env = export.envelope
+    conf_ids = [r["id"] for r in export.conferences]
+    all_ids = conf_ids + [m["id"] for m in export.deleted]
+    stored: dict[str, tuple[int, str]] = {}
+    markers: dict[str, int] = {}
+    known: set[tuple[str, int, str]] = set()
+    for chunk in _chunks(all_ids):
+        for rid, rev, sha in session.execute(
+            select(conf_t.c.id, conf_t.c.revision, conf_t.c.content_sha256).where(conf_t.c.id.in_(chunk))
+        ):
+            stored[rid] = (rev, sha)
+        for rid, rev in session.execute(select(del_t.c.id, del_t.c.revision).where(del_t.c.id.in_(chunk))):
+            markers[rid] = rev
+    for chunk in _chunks(conf_ids):
+        known.update(
+            session.execute(
+                select(conflict_t.c.conference_id, conflict_t.c.revision, conflict_t.c.content_sha256).where(
+                    conflict_t.c.conference_id.in_(chunk)
+                )
+            ).tuples()
+        )
+
+    provenance = {
+        "chair_id": env["chair_id"],
+        "chair_name": env["chair_name"],
+        "device_id": env["device_id"],
+        "export_id": env["export_id"],
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    now = utc_timestamp()
+    for rec, text, sha in zip(export.conferences, export.texts, export.digests, strict=True):
+        rid, rev = rec["id"], rec["revision"]
+        if markers.get(rid, 0) >= rev:
+            continue  # deleted at this revision or later: never brought back
+        row = {
+            "revision": rev,
+            "content_sha256": sha,
+            "conference_type": rec["conference_type"],
+            "conference_date": date.fromisoformat(rec["conference_date"]),
+            "updated_at": rec["updated_at"],
+            "record": text,
+            **provenance,
+        }
+        old = stored.get(rid)
+        if old is None:
+            inserts.append({"id": rid, **row})
+        elif rev > old[0]:
+            updates.append({"b_id": rid, **row})
+        elif rev == old[0] and sha != old[1] and (rid, rev, sha) not in known:
+            known.add((rid, rev, sha))
+            conflicts.append(
+                {
+                    "conference_id": rid,
+                    "revision": rev,
+                    "content_sha256": sha,
+                    "chair_id": env["chair_id"],
+                    "chair_name": env["chair_name"],
+                    "export_id": env["export_id"],
+                    "source_path": str(export.path),
+                    "detected_at": now,
+                    "resolved_at": None,
+                    "resolution": None,
+                    "record": text,
+                }
+            )
+
+    marker_inserts: list[dict[str, Any]] = []
+    marker_updates: list[dict[str, Any]] = []
+    removals: list[str] = []
+    for m in export.deleted:
+        rid, rev = m["id"], m["revision"]
+        row = {
+            "revision": rev,
+            "deleted_at": m["deleted_at"],
+            "chair_id": env["chair_id"],
+            "export_id": env["export_id"],
+        }
+        if rid not in markers:
+            marker_inserts.append({"id": rid, **row})
+        elif rev > markers[rid]:
+            marker_updates.append({"b_id": rid, **row})
+        else:
+            continue
+        old = stored.get(rid)
+        if old is not None and old[0] <= rev:
+            removals.append(rid)
+
+    if inserts:
+        session.execute(insert(conf_t), inserts)
+    if updates:
+        cols = {c: bindparam(c) for c in updates[0] if c != "b_id"}
+        session.execute(update(conf_t).where(conf_t.c.id == bindparam("b_id")).values(cols), updates)
+    if conflicts:
+        session.execute(insert(conflict_t), conflicts)
+    if marker_inserts:
+        session.execute(insert(del_t), marker_inserts)
+    if marker_updates:
+        cols = {c: bindparam(c) for c in marker_updates[0] if c != "b_id"}
+        session.execute(update(del_t).where(del_t.c.id == bindparam("b_id")).values(cols), marker_updates)
+    for chunk in _chunks(removals):
+        session.execute(delete(conf_t).where(conf_t.c.id.in_(chunk)))
+    return len(inserts), len(updates), len(marker_inserts) + len(marker_updates), len(conflicts)
+
+
+# --- conflicts ---------------------------------------------------------------------------------------
+
+
+def list_conflicts(session: Session, *, include_resolved: bool = False) -> list[Conflict]:
+    """Conflicts for the coordinator to resolve (oldest first), each with both versions as dicts."""
+    import json
+
+    stmt = select(conflict_t).order_by(conflict_t.c.pk)
+    if not include_resolved:
+        stmt = stmt.where(conflict_t.c.resolved_at.is_(None))
+    rows = session.execute(stmt).mappings().all()
+    ids = sorted({r["conference_id"] for r in rows})
+    stored: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        stored.update(
+            session.execute(select(conf_t.c.id, conf_t.c.record).where(conf_t.c.id.in_(chunk))).tuples().all()
+        )
+    return [
+        Conflict(
+            pk=r["pk"],
+            conference_id=r["conference_id"],
+            revision=r["revision"],
+            chair_name=r["chair_name"],
+            source_path=r["source_path"],
+            detected_at=r["detected_at"],
+            resolved_at=r["resolved_at"],
+            resolution=r["resolution"],
+            incoming=json.loads(r["record"]),
+            stored=json.loads(stored[r["conference_id"]]) if r["conference_id"] in stored else None,
+        )
+        for r in rows
+    ]
+
+
+def resolve_conflict(session: Session, pk: int, choice: str) -> None:
+    """Settle a conflict: ``keep_stored`` leaves the statistics as they are, ``take_incoming`` puts the
+    incoming version in the stored one's place (and keeps the displaced version in the conflict row).
+    Commits."""
+    if choice not in _RESOLUTION:
+        raise CpchairError(f"'{choice}' is not a way to resolve a conflict: use keep_stored or take_incoming.")
+    row = session.execute(select(conflict_t).where(conflict_t.c.pk == pk)).mappings().first()
+    if row is None:
+        raise NotFound("That conflict no longer exists: refresh the list.")
+    if row["resolved_at"] is not None:
+        raise CpchairError("That conflict has already been resolved.")
+    now = utc_timestamp()
+    try:
+        if choice == TAKE_INCOMING:
+            current = session.execute(select(conf_t).where(conf_t.c.id == row["conference_id"])).mappings().first()
+            if current is None:
+                raise CpchairError("That conference has since been deleted, so there is nothing to replace.")
+            if current["revision"] != row["revision"]:
+                raise CpchairError(
+                    "That conference has since been replaced by a newer revision: keep the stored version."
+                )
+            import json
+
+            incoming = json.loads(row["record"])
+            session.execute(
+                update(conf_t)
+                .where(conf_t.c.id == row["conference_id"])
+                .values(
+                    content_sha256=row["content_sha256"],
+                    conference_type=incoming["conference_type"],
+                    conference_date=date.fromisoformat(incoming["conference_date"]),
+                    updated_at=incoming["updated_at"],
+                    chair_id=row["chair_id"],
+                    chair_name=row["chair_name"],
+                    export_id=row["export_id"],
+                    record=row["record"],
+                )
+            )
+            displaced = {
+                "content_sha256": current["content_sha256"],
+                "chair_id": current["chair_id"],
+                "chair_name": current["chair_name"],
+                "export_id": current["export_id"],
+                "record": current["record"],
+            }
+        else:
+            displaced = {}
+        session.execute(
+            update(conflict_t)
+            .where(conflict_t.c.pk == pk)
+            .values(resolved_at=now, resolution=_RESOLUTION[choice], **displaced)
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def pending_conflict_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.execute(
+        select(func.count()).select_from(conflict_t).where(conflict_t.c.resolved_at.is_(None))
+    ).scalar_one()

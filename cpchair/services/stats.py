@@ -1,0 +1,86 @@
+"""The coordinator's statistics (spec §6.2) over the merged store: load the records, call the pure function.
+
+Why a thin layer: ``cpchair.domain.statistics.compute`` holds every definition and is tested on its own;
+this module only decides which rows to read. Records dated after the period's end can never count (even
+``plans_open_at_end`` looks only on or before ``to``), so they are not read; everything on or before it is,
+because a child's latest conference may lie years before the period. Each record is parsed once, with the
+standard library's ``json``, from the canonical text the merge stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cpchair.domain import dates, statistics
+from cpchair.storage.models import MergedConference
+
+conf_t = MergedConference.__table__
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The reporting year (1 April–31 March) containing ``today``: the period when none is given."""
+    return dates.reporting_year(today or date.today())
+
+
+def iter_records(session: Session, up_to: date | None = None, *, chair_id: str | None = None) -> Iterator[dict]:
+    """Every merged, non-deleted record (a deletion marker removes its record from the store at merge time),
+    optionally only those dated on or before ``up_to`` or from one chair."""
+    stmt = select(conf_t.c.record)
+    if up_to is not None:
+        stmt = stmt.where(conf_t.c.conference_date <= up_to)
+    if chair_id is not None:
+        stmt = stmt.where(conf_t.c.chair_id == chair_id)
+    loads = json.loads
+    for (text,) in session.execute(stmt.execution_options(yield_per=2000)):
+        yield loads(text)
+
+
+def compute_stats(session: Session, period_from: date | None = None, period_to: date | None = None) -> dict[str, Any]:
+    """The §6.2 statistics for the period (default: the current reporting year)."""
+    default_from, default_to = default_period()
+    period_from = period_from or default_from
+    period_to = period_to or default_to
+    return statistics.compute(iter_records(session, period_to), period_from, period_to)
+
+
+@dataclass
+class ChairRecords:
+    chair_id: str
+    chair_name: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def chairs(session: Session) -> list[tuple[str, str]]:
+    """(chair_id, chair_name) of every chair with merged records, by name."""
+    rows = session.execute(select(conf_t.c.chair_id, conf_t.c.chair_name).distinct()).tuples().all()
+    names: dict[str, str] = {}
+    for cid, name in rows:
+        names[cid] = max(names.get(cid, ""), name)  # a renamed chair: one stable name per id
+    return sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))
+
+
+def records_by_chair(session: Session, up_to: date | None = None) -> dict[str, ChairRecords]:
+    """Merged records grouped by the chair whose file brought them, for per-chair tables and charts.
+    Feed ``statistics.compute(group.records, from, to)`` for one chair's figures."""
+    out: dict[str, ChairRecords] = {cid: ChairRecords(cid, name) for cid, name in chairs(session)}
+    stmt = select(conf_t.c.chair_id, conf_t.c.record)
+    if up_to is not None:
+        stmt = stmt.where(conf_t.c.conference_date <= up_to)
+    for cid, text in session.execute(stmt):
+        out[cid].records.append(json.loads(text))
+    return out
+
+
+def stats_by_chair(session: Session, period_from: date, period_to: date) -> dict[str, dict[str, Any]]:
+    """The §6.2 statistics per chair id (each chair's own records only)."""
+    return {
+        cid: statistics.compute(group.records, period_from, period_to)
+        for cid, group in records_by_chair(session, period_to).items()
+    }
