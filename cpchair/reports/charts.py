@@ -127,10 +127,11 @@ def time_chart(fig: FigureData, points: Sequence[Point], width: float, suppress:
             text = "no data" if p.value is None else "c"
             d.add(String(chart.x + step * (i + 0.5), chart.y + 4, text, fontName=FONT, fontSize=6, textAnchor="middle",
                          fillColor=colors.grey))  # fmt: skip
+    title = f"{fig.headline_label}, by {fig.bucket}"
     if fig.national is not None:
         y = chart.y + chart.height * fig.national.pct / 100
         d.add(Line(chart.x, y, chart.x + chart.width, y, strokeColor=NATIONAL_COLOUR, strokeDashArray=(3, 2)))
-        d.add(String(chart.x + chart.width, y + 2, f"England {fig.national.pct:.1f}%", fontName=FONT, fontSize=6.5,
-                     textAnchor="end", fillColor=NATIONAL_COLOUR))  # fmt: skip
-    d.add(String(0, height - 8, f"{fig.headline_label}, by {fig.bucket}", fontName=FONT, fontSize=8))
+        d.add(String(width - 4, height - 8, f"dashed line: England {fig.national.year} {fig.national.pct:.1f}%",
+                     fontName=FONT, fontSize=7, textAnchor="end", fillColor=NATIONAL_COLOUR))  # fmt: skip
+    d.add(String(0, height - 8, title, fontName=FONT, fontSize=8))
     return d

@@ -507,12 +507,19 @@ def load_dashboard(
 
 
 def merged_records(session) -> tuple[list[dict], dict[str, str]]:
-    """The merged records the statistics count (H4's loader) and each record's chair, by conference id."""
-    from sqlalchemy import select
+    """The merged, non-deleted records (read by the stats service) and each record's chair name, by id.
 
+    Chairs are told apart by id; two chairs who share a display name are shown as "Name" and "Name (2)".
+    """
     from cpchair.services import stats as stats_service
-    from cpchair.storage.models import MergedConference
 
-    records = stats_service.load_records(session)
-    chair_of = dict(session.execute(select(MergedConference.id, MergedConference.chair_name)).all())
-    return list(records), chair_of
+    records: list[dict] = []
+    chair_of: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for group in stats_service.records_by_chair(session).values():
+        seen[group.chair_name] = seen.get(group.chair_name, 0) + 1
+        name = group.chair_name if seen[group.chair_name] == 1 else f"{group.chair_name} ({seen[group.chair_name]})"
+        for r in group.records:
+            records.append(r)
+            chair_of[r["id"]] = name
+    return records, chair_of
