@@ -1,0 +1,259 @@
+"""Write this installation's export file into the shared folder (interchange-v1 §1-4, the writer side).
+
+One call writes one new, uniquely named file holding the full current snapshot: every completed
+conference as a pseudonymous record and every deleted one as a deletion marker; drafts never leave.
+The file is written through ``.staging/`` with fsync and an atomic rename (``cpchair.fileio``), recorded
+in ``export_log`` (its sequence is the last one + 1) and in the settings the window reads, and the
+writer's own files beyond the newest five are pruned.
+
+Why the care about speed: a coordinator-sized installation can hold tens of thousands of records, so
+rows are read as plain columns (no ORM objects) and the payload is serialised once: the canonical bytes
+that are hashed are the very bytes written into the file.
+
+Failures raise ``ExportError`` (or ``KeyMissing``) with a sentence the chair can act on. Failures of the
+share itself (missing, read-only, full, vanishing) are ``ShareUnavailable``, which the window retries
+quietly later; whatever failed, no file is left under a final name.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import cpchair
+from cpchair import fileio, settings
+from cpchair.domain import dates
+from cpchair.errors import ExportError
+from cpchair.interchange import FORMAT, FORMAT_VERSION
+from cpchair.interchange.canonical import canonical_json
+from cpchair.interchange.names import export_file_name, parse_export_name
+from cpchair.interchange.records import deletion_marker, to_record
+from cpchair.services import pseudonym
+from cpchair.services.conferences import COMPLETE
+from cpchair.storage.models import Conference, ExportLog
+
+KEEP_NEWEST = 5
+STALE_STAGING_SECONDS = 3600
+
+
+class ShareUnavailable(ExportError):
+    """The shared folder is missing, read-only, full or went away: worth trying again later."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    export_id: str
+    sequence: int
+    created_at: str
+    conferences: int
+    deleted: int
+    payload_sha256: str
+    pruned: tuple[str, ...] = ()
+
+    @property
+    def record_count(self) -> int:
+        return self.conferences + self.deleted
+
+
+@dataclass(frozen=True)
+class ExportStatus:
+    """What the window shows about syncing."""
+
+    shared_folder: str
+    last_export_at: str
+    last_export_path: str
+    has_key: bool
+
+
+@dataclass(frozen=True)
+class BuiltExport:
+    """An export ready to write: its envelope (without the payload) and the file's bytes."""
+
+    envelope: dict[str, Any]
+    data: bytes
+    conferences: int
+    deleted: int
+
+
+def status(session: Session) -> ExportStatus:
+    return ExportStatus(
+        shared_folder=settings.get(session, "shared_folder") or "",
+        last_export_at=settings.get(session, "last_export_at") or "",
+        last_export_path=settings.get(session, "last_export_path") or "",
+        has_key=pseudonym.has_key(),
+    )
+
+
+def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]]]:
+    """``{"conferences": [...], "deleted": [...]}``: completed, non-deleted records and deletion markers."""
+    rows = session.execute(
+        select(Conference.id, Conference.revision, Conference.created_at, Conference.updated_at, Conference.answers)
+        .where(Conference.status == COMPLETE, Conference.deleted_at.is_(None))
+        .order_by(Conference.id)
+    )
+    conferences = [
+        to_record(conference_id=i, revision=r, created_at=c, updated_at=u, answers=a, key=key) for i, r, c, u, a in rows
+    ]
+    markers = session.execute(
+        select(Conference.id, Conference.revision, Conference.deleted_at)
+        .where(Conference.deleted_at.is_not(None))
+        .order_by(Conference.id)
+    )
+    deleted = [deletion_marker(conference_id=i, revision=r, deleted_at=d) for i, r, d in markers]
+    return {"conferences": conferences, "deleted": deleted}
+
+
+def next_sequence(session: Session) -> int:
+    return (session.scalar(select(func.max(ExportLog.sequence))) or 0) + 1
+
+
+def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> BuiltExport:
+    """The envelope of spec §2 and the file's UTF-8 bytes (no BOM).
+
+    The payload is serialised once, canonically; the file is the envelope's other keys followed by
+    ``"payload": <those canonical bytes>``, so the digest is of exactly what the file holds.
+    """
+    chair_name = (settings.get(session, "chair_name") or "").strip()
+    if not chair_name:
+        raise ExportError(
+            "Enter your name as chair in Settings before exporting: the coordinator's figures are kept per chair."
+        )
+    payload = build_payload(session, key)
+    payload_bytes = canonical_json(payload)
+    envelope: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "export_id": str(uuid.uuid4()),
+        "app_version": cpchair.__version__,
+        "chair_id": settings.get(session, "chair_id"),
+        "chair_name": chair_name,
+        "device_id": settings.get(session, "device_id"),
+        "sequence": sequence,
+        "created_at": now,
+        "record_count": len(payload["conferences"]) + len(payload["deleted"]),
+        "payload_sha256": hashlib.sha256(payload_bytes).hexdigest(),
+    }
+    head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = head[:-1] + b',"payload":' + payload_bytes + b"}"
+    return BuiltExport(envelope, data, len(payload["conferences"]), len(payload["deleted"]))
+
+
+def _share_error(exc: OSError, folder: Path, name: str) -> ExportError:
+    """A sentence for what went wrong with the share; nothing was left under a final name in any case."""
+    if isinstance(exc, FileExistsError):
+        return ExportError(
+            f"A file named {name} already exists in {folder}; cpchair never overwrites an export file. "
+            "Try again in a moment."
+        )
+    if exc.errno == errno.ENOSPC or getattr(exc, "winerror", None) in (39, 112):
+        return ShareUnavailable(
+            f"The shared folder {folder} is full, so the export could not be written. "
+            "Free some space there, or ask IT to."
+        )
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ShareUnavailable(
+            f"cpchair is not allowed to write to the shared folder {folder}. "
+            "Check that you have write access to it, or ask IT."
+        )
+    if isinstance(exc, FileNotFoundError) or exc.errno == errno.ENOENT:
+        return ShareUnavailable(
+            f"The shared folder {folder} cannot be reached. "
+            "Check that the network or the drive is connected, and that the folder still exists."
+        )
+    return ShareUnavailable(f"The export could not be written to {folder} ({exc.strerror or exc}). Try again later.")
+
+
+def resolve_folder(session: Session, folder: str | Path | None) -> Path:
+    chosen = str(folder) if folder else (settings.get(session, "shared_folder") or "")
+    if not chosen.strip():
+        raise ExportError("No shared export folder is set. Choose one in Settings, or give `--to FOLDER`.")
+    path = Path(chosen).expanduser()
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def export_now(
+    session: Session, folder: str | Path | None = None, *, now: str | None = None, key: bytes | None = None
+) -> ExportResult:
+    """Write one export file into ``folder`` (default: the shared folder setting) and log it.
+
+    Flushes but does not commit: the caller commits (the file is already durable; a lost log row only
+    means the next export reuses a sequence number under a different, still unique, name).
+    """
+    target = resolve_folder(session, folder)
+    key = key if key is not None else pseudonym.load_key()
+    if not target.is_dir():
+        raise _share_error(FileNotFoundError(errno.ENOENT, "not found"), target, "")
+    stamp = now or dates.utc_timestamp()
+    sequence = next_sequence(session)
+    built = build_export(session, key=key, now=stamp, sequence=sequence)
+    env = built.envelope
+    name = export_file_name(env["chair_name"], env["device_id"], stamp, sequence)
+    try:
+        path = fileio.write_new_file(target, name, built.data)
+    except OSError as exc:
+        raise _share_error(exc, target, name) from exc
+    session.add(
+        ExportLog(
+            sequence=sequence,
+            export_id=env["export_id"],
+            file_name=name,
+            folder=str(target),
+            created_at=stamp,
+            record_count=env["record_count"],
+            sha256=env["payload_sha256"],
+        )
+    )
+    settings.put(session, "last_export_at", stamp)
+    settings.put(session, "last_export_path", str(path))
+    session.flush()
+    pruned = prune(session, target, device_id=env["device_id"])
+    return ExportResult(
+        path=path,
+        export_id=env["export_id"],
+        sequence=sequence,
+        created_at=stamp,
+        conferences=built.conferences,
+        deleted=built.deleted,
+        payload_sha256=env["payload_sha256"],
+        pruned=pruned,
+    )
+
+
+def prune(session: Session, folder: Path, *, device_id: str, keep: int = KEEP_NEWEST) -> tuple[str, ...]:
+    """Delete this writer's own files in ``folder`` beyond the newest ``keep`` (by sequence).
+
+    Only names this installation logged are touched, so another chair's file, a renamed copy or a
+    sync client's conflict copy is never deleted. Stale staging files of this device are cleared too.
+    A file that cannot be deleted now (held open by a reader) is simply left for next time.
+    """
+    rows = session.execute(
+        select(ExportLog.file_name).where(ExportLog.folder == str(folder)).order_by(ExportLog.sequence.desc())
+    ).scalars()
+    removed: list[str] = []
+    for name in list(rows)[keep:]:
+        path = folder / name
+        if path.exists() and fileio.remove_quietly(path):
+            removed.append(name)
+    device8 = device_id.replace("-", "")[:8]
+    staging = folder / fileio.STAGING
+    if staging.is_dir():
+        cutoff = time.time() - STALE_STAGING_SECONDS
+        for tmp in staging.glob("*.json.tmp"):
+            parsed = parse_export_name(tmp.name[: -len(".tmp")])
+            try:
+                stale = parsed is not None and parsed.device8 == device8 and tmp.stat().st_mtime < cutoff
+            except OSError:
+                continue
+            if stale:
+                fileio.remove_quietly(tmp)
+    return tuple(removed)
