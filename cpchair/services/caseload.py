@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cpchair.domain import dates
@@ -158,3 +158,21 @@ def caseload(session: Session, today: date) -> list[CaseloadEntry]:
         )
     entries.sort(key=lambda e: (-(e.months_on_plan or 0), e.family_ref, e.case_ref, e.child_name))
     return entries
+
+
+def latest_conference_dates(session: Session, family_refs: list[str] | set[str]) -> dict[str, date]:
+    """The date of each family's latest complete conference, for the list's "next review" column: a review
+    date set by a conference that a later one has replaced is no longer due."""
+    refs = sorted({r for r in family_refs if r})
+    if not refs:
+        return {}
+    stmt = (
+        select(Conference.family_ref, func.max(Conference.conference_date))
+        .where(
+            Conference.family_ref.in_(refs),
+            Conference.status == "complete",
+            Conference.deleted_at.is_(None),
+        )
+        .group_by(Conference.family_ref)
+    )
+    return {ref: day for ref, day in session.execute(stmt) if day is not None}

@@ -1,0 +1,120 @@
+"""Start the chair's application: the QApplication, the database, then the main window.
+
+Start-up imports only what the first window needs; charts, PDF, Alembic and the form load when first
+used (``python -X importtime -m cpchair`` shows the cost). A problem with the database (too new, unreadable,
+in an unsafe folder) is shown as a message box that says what to do, and the file is left untouched.
+An uncaught exception is written to ``<data folder>/logs/crash.log`` and shown in a dialog instead of
+vanishing with the window.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from cpchair import __version__, paths
+from cpchair.errors import DatabaseError, DatabaseTooNew, UnsafeDataDir
+from cpchair.gui import prompts
+
+ORGANISATION = "cpchair"
+APPLICATION = "cpchair"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("cpchair")
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationVersion(__version__)
+    # English (UK): Qt's own dates, numbers and calendars read dd/mm/yyyy, weeks start on Monday.
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    return app
+
+
+def crash_log_path() -> Path:
+    return paths.data_dir() / "logs" / "crash.log"
+
+
+def log_crash(exc_type, exc, tb) -> Path | None:
+    """Append the traceback to the crash log; returns its path (None when even that failed)."""
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    path = crash_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"--- {stamp} cpchair {__version__}\n{text}\n")
+    except OSError:
+        return None
+    return path
+
+
+_in_hook = False
+
+
+def excepthook(exc_type, exc, tb) -> None:
+    """Log, then tell the user: their saved work is safe, and where the details are."""
+    global _in_hook
+    sys.__excepthook__(exc_type, exc, tb)
+    if _in_hook or issubclass(exc_type, KeyboardInterrupt):
+        return
+    _in_hook = True
+    try:
+        path = log_crash(exc_type, exc, tb)
+        where = f" The details are in {path}; please send that file to your IT support." if path else ""
+        if QApplication.instance() is not None:
+            prompts.error(
+                QApplication.activeWindow(),
+                "cpchair hit a problem",
+                f"Something went wrong: {exc}. Everything you saved is safe.{where}",
+                "".join(traceback.format_exception(exc_type, exc, tb)),
+            )
+    finally:
+        _in_hook = False
+
+
+def install_excepthook() -> None:
+    sys.excepthook = excepthook
+
+
+def open_database_for_gui(path: str | Path | None = None, parent: QWidget | None = None):
+    """The installation's Database, or None after telling the user why it cannot be opened.
+
+    Nothing is written to a database that is refused: DatabaseTooNew is raised before any change.
+    """
+    from cpchair.storage.db import open_database
+    from cpchair.storage.location import check_data_dir
+
+    try:
+        check_data_dir(Path(path).parent if path else paths.data_dir())
+        return open_database(path)
+    except DatabaseTooNew as exc:
+        prompts.error(parent, "This database needs a newer cpchair", str(exc))
+    except UnsafeDataDir as exc:
+        prompts.error(parent, "cpchair's data folder is not safe", str(exc))
+    except DatabaseError as exc:
+        prompts.error(parent, "cpchair cannot open its database", str(exc))
+    return None
+
+
+def run(argv: list[str] | None = None) -> int:
+    """The application's main loop; returns the exit code (1 when the database could not be opened)."""
+    app = make_application(argv)
+    install_excepthook()
+    db = open_database_for_gui()
+    if db is None:
+        return 1
+    from cpchair.gui.main_window import MainWindow
+
+    window = MainWindow(db)
+    window.show()
+    QTimer.singleShot(0, window.maybe_first_run)
+    try:
+        return app.exec()
+    finally:
+        db.dispose()

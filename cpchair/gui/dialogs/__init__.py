@@ -1,0 +1,1 @@
+"""The application shell's dialogs: first run, settings, about, crash."""

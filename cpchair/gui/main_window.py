@@ -1,0 +1,328 @@
+"""The chair's main window: navigation between the conference list, the caseload and the coordinator's
+workspace, a view of one conference (questionnaire and minutes), and the sync panel in the status bar.
+
+Only the conference list is built at start-up. The caseload, the conference view (the form is the heavy
+part) and the coordinator's workspace (charts) are built the first time they are shown, so opening the
+window costs about the same with 20 conferences or 20,000.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from cpchair import settings
+from cpchair.domain import dates
+from cpchair.errors import CpchairError
+from cpchair.gui import prompts
+from cpchair.gui.actions import Actions
+from cpchair.gui.pages.conference_list import ConferenceListPage
+from cpchair.gui.sync.panel import SyncPanel
+from cpchair.services import conferences as svc
+
+NAV = (("conferences", "Conferences"), ("caseload", "Caseload"), ("coordinator", "Coordinator"))
+#: Where H3's key-import dialog may live, and what it may be called (looked up only when asked for).
+KEY_DIALOG_MODULES = ("cpchair.gui.sync.key_dialog", "cpchair.gui.sync.key_import", "cpchair.gui.sync.keys")
+KEY_DIALOG_NAMES = ("import_key", "run_import_key_dialog", "KeyImportDialog", "ImportKeyDialog")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._today = today
+        self.caseload_page = None
+        self.coordinator_page = None
+        self.conference_view = None
+        self._list_stale = False
+        with db.session() as s:
+            self.chair_name = settings.get(s, "chair_name")
+            self.role = settings.get(s, "role")
+            s.commit()
+
+        self.actions = Actions(self)
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
+        self.nav.setFixedWidth(150)
+        self.nav.setIconSize(QSize(0, 0))
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for key, text in NAV:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(140, 36))
+            self.nav.addItem(item)
+        self.nav.item(2).setHidden(self.role != "coordinator")
+        self.stack = QStackedWidget()
+        self.list_page = ConferenceListPage(db, today=today)
+        self.stack.addWidget(self.list_page)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.setTabOrder(self.nav, self.list_page.search_edit)
+
+        self.sync_panel = SyncPanel(db, self)
+        self.statusBar().addPermanentWidget(self.sync_panel)
+        self.actions.set_conference_open(False)
+        self.nav.setCurrentRow(0)
+        self.update_title()
+        self.resize(1366, 768)
+
+        # --- wiring: every request from the actions and the pages, in one block ------------------------
+        a = self.actions
+        a.new_conference.connect(self.new_conference)
+        a.save.connect(self.save)
+        a.delete_conference.connect(self.delete_conference)
+        a.sync_now.connect(self.sync_panel.request_export)
+        a.settings.connect(self.open_settings)
+        a.import_key.connect(self.import_key)
+        a.about.connect(self.about)
+        a.quit.connect(self.close)
+        a.show_page.connect(self.show_page)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.list_page.open_requested.connect(self.open_conference)
+
+    # --- pages ---------------------------------------------------------------------------------------
+    def update_title(self) -> None:
+        self.setWindowTitle(f"cpchair — {self.chair_name}" if self.chair_name else "cpchair")
+
+    def current_page(self) -> str:
+        w = self.stack.currentWidget()
+        if w is self.list_page:
+            return "conferences"
+        if w is self.caseload_page:
+            return "caseload"
+        if w is self.coordinator_page:
+            return "coordinator"
+        return "conference"
+
+    def _nav_changed(self, row: int) -> None:
+        item = self.nav.item(row)
+        if item is not None:
+            self.show_page(item.data(Qt.ItemDataRole.UserRole))
+
+    def _select_nav(self, key: str) -> None:
+        for i in range(self.nav.count()):
+            item = self.nav.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == key:
+                item.setHidden(False)
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(i)
+                self.nav.blockSignals(False)
+
+    def show_page(self, key: str) -> None:
+        if self.current_page() == "conference" and self.conference_view is not None:
+            self.conference_view.flush()
+        if key == "conferences":
+            if self._list_stale:
+                self._list_stale = False
+                self.list_page.refresh()
+            page = self.list_page
+        elif key == "caseload":
+            if self.caseload_page is None:
+                from cpchair.gui.pages.caseload import CaseloadPage
+
+                self.caseload_page = CaseloadPage(self.db, today=self._today)
+                self.caseload_page.open_requested.connect(self.open_conference)
+                self.stack.addWidget(self.caseload_page)
+            self.caseload_page.refresh()
+            page = self.caseload_page
+        elif key == "coordinator":
+            if self.coordinator_page is None:
+                from cpchair.gui.coordinator.workspace import CoordinatorWorkspace
+
+                self.coordinator_page = CoordinatorWorkspace(self.db, self)
+                self.stack.addWidget(self.coordinator_page)
+            page = self.coordinator_page
+        else:
+            raise ValueError(f"unknown page {key!r}")
+        self._select_nav(key)
+        self.stack.setCurrentWidget(page)
+        self.actions.set_conference_open(False)
+
+    def _ensure_conference_view(self):
+        if self.conference_view is None:
+            from cpchair.gui.pages.conference_view import ConferenceView
+
+            view = ConferenceView(self.db)
+            view.back_requested.connect(lambda: self.show_page("conferences"))
+            view.editor.saved.connect(self._editor_saved)
+            view.editor.completed.connect(self._editor_completed)
+            view.editor.status_changed.connect(self.show_status)
+            view.minutes.saved.connect(lambda _id: self.show_status("Minutes saved."))
+            self.stack.addWidget(view)
+            self.conference_view = view
+        return self.conference_view
+
+    def open_conference(self, conference_id: str) -> None:
+        view = self._ensure_conference_view()
+        view.load(conference_id)
+        self._select_nav("conferences")
+        self.stack.setCurrentWidget(view)
+        self.actions.set_conference_open(True)
+        view.tabs.currentWidget().setFocus()
+
+    def open_conference_id(self) -> str | None:
+        if self.current_page() == "conference" and self.conference_view is not None:
+            return self.conference_view.conference_id
+        return None
+
+    # --- requests ------------------------------------------------------------------------------------
+    def new_conference(self) -> str:
+        if self.conference_view is not None:
+            self.conference_view.flush()
+        with self.db.session() as s:
+            cid = svc.create(s)
+            s.commit()
+        self.list_page.refresh()
+        self.open_conference(cid)
+        self.show_status("New conference started. It is saved as a draft as you type.")
+        return cid
+
+    def save(self) -> None:
+        if self.open_conference_id() is None:
+            return
+        self.conference_view.editor.save()
+        self.conference_view.refresh_heading()
+
+    def delete_conference(self) -> None:
+        cid = self.open_conference_id() or (
+            self.list_page.current_id() if self.current_page() == "conferences" else None
+        )
+        if cid is None:
+            self.show_status("Select a conference in the list, or open one, to delete it.")
+            return
+        if self.conference_view is not None and self.conference_view.conference_id == cid:
+            self.conference_view.flush()
+        try:
+            with self.db.session() as s:
+                detail = svc.get(s, cid)
+        except CpchairError as exc:
+            prompts.error(self, "Cannot delete", str(exc))
+            return
+        a = detail.answers
+        who = " – ".join(p for p in (a.get("family_ref"), a.get("family_name")) if p) or "this family"
+        when = dates.format_uk(dates.parse_iso(a.get("conference_date"))) if a.get("conference_date") else "no date"
+        text = f"Delete the conference for {who} ({when}) with its questionnaire and minutes? This cannot be undone."
+        if detail.status == svc.COMPLETE:
+            text += " It was completed, so the deletion is also sent to your coordinator at the next sync."
+        if not prompts.confirm(self, "Delete conference", text, "&Delete"):
+            return
+        with self.db.session() as s:
+            svc.delete(s, cid)
+            s.commit()
+        if self.conference_view is not None and self.conference_view.conference_id == cid:
+            self.conference_view.clear()
+        if detail.status == svc.COMPLETE:
+            self.sync_panel.conference_changed(cid)
+        self.list_page.refresh()
+        self.show_page("conferences")
+        self.show_status(f"Deleted the conference for {who}.")
+
+    def _editor_saved(self, conference_id: str) -> None:
+        self._list_stale = True
+        if self.conference_view is not None:
+            self.conference_view.refresh_heading()
+        try:
+            with self.db.session() as s:
+                status = svc.get(s, conference_id).status
+        except CpchairError:
+            return
+        if status == svc.COMPLETE:
+            self.sync_panel.conference_changed(conference_id)
+
+    def _editor_completed(self, conference_id: str) -> None:
+        self._list_stale = True
+        if self.conference_view is not None:
+            self.conference_view.refresh_heading()
+        self.sync_panel.conference_changed(conference_id)
+
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def open_settings(self) -> None:
+        from cpchair.gui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.db, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            with self.db.session() as s:
+                self.chair_name = settings.get(s, "chair_name")
+            self.update_title()
+            self.show_status("Settings saved.")
+
+    def import_key(self) -> None:
+        """H3's dialog installs the pseudonymisation key; found lazily so the window does not need it."""
+        for module_name in KEY_DIALOG_MODULES:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            for name in KEY_DIALOG_NAMES:
+                target = getattr(module, name, None)
+                if target is None:
+                    continue
+                if isinstance(target, type):
+                    target(self.db, self).exec()
+                else:
+                    target(self.db, self)
+                return
+        prompts.info(self, "Import pseudonymisation key", "Importing a key is not available in this version yet.")
+
+    def about(self) -> None:
+        from cpchair.gui.dialogs.about import show_about
+
+        show_about(self)
+
+    def maybe_first_run(self) -> None:
+        """On the very first start, ask who the user is (and offer sample data)."""
+        with self.db.session() as s:
+            done = settings.get(s, "first_run_done")
+        if done:
+            return
+        from cpchair.gui.dialogs.first_run import FirstRunDialog, load_sample_data
+
+        dialog = FirstRunDialog(self.db, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.apply_identity()
+        if dialog.explore:
+            problem = load_sample_data(self.db)
+            if problem:
+                prompts.info(self, "Sample data", problem)
+            self.list_page.refresh()
+            self._list_stale = False
+
+    def apply_identity(self) -> None:
+        """Re-read name and role after the first-run dialog or settings changed them."""
+        with self.db.session() as s:
+            self.chair_name = settings.get(s, "chair_name")
+            self.role = settings.get(s, "role")
+        self.update_title()
+        if self.role == "coordinator":
+            self.nav.item(2).setHidden(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.conference_view is not None:
+            try:
+                self.conference_view.flush()
+            except Exception as exc:  # never lose the window's chance to say so
+                prompts.error(self, "Could not save", f"The last changes could not be saved: {exc}")
+                event.ignore()
+                return
+        event.accept()

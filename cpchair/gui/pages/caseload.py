@@ -1,0 +1,77 @@
+"""The caseload page: children on a plan now, with plan-length and overdue-review flags as words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from cpchair.gui.models.caseload_table import FLAGS, ID_ROLE, MONTHS, SORT_ROLE, CaseloadTableModel
+from cpchair.services import caseload as svc
+
+
+class CaseloadPage(QWidget):
+    open_requested = Signal(str)  # the conference that set the child's plan
+
+    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._today = today
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.model = CaseloadTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName("Caseload: children on a plan")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((140, 120, 200, 130, 95, 115, 125)):
+            self.view.setColumnWidth(col, width)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(MONTHS, Qt.SortOrder.DescendingOrder)
+        self.view.activated.connect(self._open_index)
+
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel("<h2>Caseload</h2>"))
+        heading.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(heading)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.view, 1)
+
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def refresh(self) -> None:
+        with self.db.session() as s:
+            entries = svc.caseload(s, self.today())
+        self.model.set_rows(entries)
+        overdue = sum(e.review_overdue for e in entries)
+        long_plans = sum(1 for e in entries if any(f.isdigit() for f in e.flags))
+        noun = "child" if len(entries) == 1 else "children"
+        parts = [f"{len(entries)} {noun} on a child protection plan"]
+        if overdue:
+            parts.append(f"{overdue} with a review overdue")
+        if long_plans:
+            parts.append(f"{long_plans} on a plan 15 months or more")
+        self.summary_label.setText(", ".join(parts) + ". Open a row to see the conference that set the plan.")
+        if not entries:
+            self.summary_label.setText(
+                "No child is on a plan from your completed conferences. Children appear here when a completed "
+                "conference starts or continues a plan."
+            )
+        self.view.resizeColumnToContents(FLAGS)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(self.proxy.data(index, ID_ROLE))

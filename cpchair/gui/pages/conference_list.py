@@ -1,0 +1,146 @@
+"""The conference list: search, sort by any column (in SQL), open with Enter or a double-click.
+
+The page asks ``services.conferences`` for a count and for pages of summaries, one short session each, and
+hands them to the model; with 20,000 conferences only the first page is read at start-up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cpchair.gui.models.conference_table import COLUMNS, DATE, ConferenceTableModel
+from cpchair.services import conferences as svc
+from cpchair.services.caseload import latest_conference_dates
+
+SEARCH_DELAY_MS = 250
+
+
+class ConferenceListPage(QWidget):
+    open_requested = Signal(str)  # conference id
+
+    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._sort = "conference_date"
+        self._descending = True
+        self._search = ""
+
+        title = QLabel("<h2>Conferences</h2>")
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Family reference or family name")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search conferences")
+        search_label = QLabel("&Search:")
+        search_label.setBuddy(self.search_edit)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of conferences")
+
+        self.model = ConferenceTableModel(self, today=today)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Conference list")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        widths = (230, 100, 150, 180, 90, 150)
+        for col, width in enumerate(widths[: len(COLUMNS)]):
+            self.view.setColumnWidth(col, width)
+        header.setSortIndicator(DATE, Qt.SortOrder.DescendingOrder)
+        self.view.setSortingEnabled(True)  # after the indicator: this asks the model to sort once
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        bar = QHBoxLayout()
+        bar.addWidget(search_label)
+        bar.addWidget(self.search_edit, 1)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.setTabOrder(self.search_edit, self.view)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self._apply_search)
+        self.model.sort_requested.connect(self._on_sort)
+        self.view.activated.connect(self._open_index)
+        self.refresh()
+
+    # --- data ----------------------------------------------------------------------------------------
+    def _fetch_page(self, offset: int, limit: int) -> list[svc.ConferenceSummary]:
+        with self.db.session() as s:
+            rows = svc.list_summaries(
+                s, self._search or None, sort=self._sort, descending=self._descending, offset=offset, limit=limit
+            )
+            self.model.note_latest(latest_conference_dates(s, {r.family_ref for r in rows}))
+        return rows
+
+    def refresh(self) -> None:
+        """Re-read from the database (after a save, a delete, a search or a sort), keeping the selection."""
+        keep = self.current_id()
+        with self.db.session() as s:
+            total = svc.count(s, self._search or None)
+        self.model.reset(total, self._fetch_page)
+        self._show_count(total)
+        if keep:
+            self.select(keep)
+
+    def _show_count(self, total: int) -> None:
+        noun = "conference" if total == 1 else "conferences"
+        if self._search:
+            self.count_label.setText(f"{total:,} {noun} match")
+        else:
+            self.count_label.setText(f"{total:,} {noun}")
+
+    def _on_sort(self, key: str, descending: bool) -> None:
+        self._sort, self._descending = key, descending
+        self.refresh()
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search_edit.text().strip()
+        if text != self._search:
+            self._search = text
+            self.refresh()
+
+    # --- selection -----------------------------------------------------------------------------------
+    def current_id(self) -> str | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return self.model.summary(index.row()).id
+
+    def select(self, conference_id: str) -> bool:
+        """Select a loaded row; False when it is not among the rows read so far."""
+        row = self.model.row_of(conference_id)
+        if row is None:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(self.model.summary(index.row()).id)

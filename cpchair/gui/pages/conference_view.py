@@ -1,0 +1,98 @@
+"""One conference: a heading that says which family and date, and tabs for the questionnaire and minutes.
+
+The editor and the minutes page are built once and re-loaded for each conference (building the form is
+the slow part); this page is itself built only when the first conference is opened, so start-up does
+not pay for them.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from cpchair.domain import dates
+from cpchair.domain.questionnaire import load
+from cpchair.errors import NotFound
+from cpchair.gui.form.editor import ConferenceEditor
+from cpchair.gui.minutes.page import MinutesPage
+from cpchair.gui.models.conference_table import status_text
+from cpchair.services import conferences as svc
+
+QUESTIONNAIRE_TAB, MINUTES_TAB = 0, 1
+
+
+def heading_for(detail: svc.ConferenceDetail) -> tuple[str, str]:
+    """(title, subtitle) naming the conference the way a chair would: family, then type and date."""
+    a = detail.answers
+    family = " – ".join(p for p in (a.get("family_ref") or "", a.get("family_name") or "") if p)
+    title = family or "New conference"
+    ctype = load().label("conference_type", a.get("conference_type")) or "Type not set"
+    conf = a.get("conference_date")
+    when = dates.format_uk(dates.parse_iso(conf)) if conf else "no date yet"
+    return title, f"{ctype}, {when} · {status_text(detail.status)} · revision {detail.revision}"
+
+
+class ConferenceView(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, db, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.conference_id: str | None = None
+        self.back_button = QPushButton("← &All conferences")
+        self.back_button.setAccessibleName("Back to the conference list")
+        self.back_button.setToolTip("Back to the conference list (Ctrl+1)")
+        self.title_label = QLabel()
+        self.title_label.setAccessibleName("Conference")
+        self.subtitle_label = QLabel()
+        self.editor = ConferenceEditor(db, self)
+        self.minutes = MinutesPage(db, self)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.editor, "&Questionnaire")
+        self.tabs.addTab(self.minutes, "M&inutes")
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addSpacing(12)
+        top.addWidget(self.title_label)
+        top.addSpacing(8)
+        top.addWidget(self.subtitle_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.back_button.clicked.connect(self.back_requested)
+
+    def load(self, conference_id: str) -> None:
+        if self.conference_id and self.conference_id != conference_id:
+            self.flush()
+        self.conference_id = conference_id
+        self.refresh_heading()
+        self.editor.load(conference_id)
+        self.minutes.load(conference_id)
+        self.tabs.setCurrentIndex(QUESTIONNAIRE_TAB)
+
+    def refresh_heading(self) -> None:
+        if not self.conference_id:
+            return
+        try:
+            with self.db.session() as s:
+                detail = svc.get(s, self.conference_id)
+        except NotFound:
+            self.title_label.setText("<h2>This conference was deleted</h2>")
+            self.subtitle_label.setText("")
+            return
+        title, subtitle = heading_for(detail)
+        self.title_label.setText(f"<b style='font-size:large'>{escape(title)}</b>")
+        self.subtitle_label.setText(escape(subtitle))
+
+    def flush(self) -> None:
+        """Save anything pending in either tab (before closing, switching or deleting)."""
+        if self.conference_id:
+            self.editor.flush()
+            self.minutes.flush()
+
+    def clear(self) -> None:
+        self.conference_id = None
