@@ -1,9 +1,108 @@
-"""GUI: the questionnaire editor for one conference. (Interface placeholder: its owner replaces it.)"""
+"""GUI: the questionnaire editor for one conference, rendered from the questionnaire definition.
+
+The pages, questions, labels, help and code lists all come from ``cpchair.domain.questionnaire.load()``;
+this module only arranges them, wires the few answers that depend on others (``rules``), shows the
+problems ``validation.validate_record`` finds beside the fields they concern, and saves through
+``services.conferences`` with a short session per save. Autosave runs shortly after the last change, so a
+crash loses seconds of typing, not a conference.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import copy
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cpchair import settings
+from cpchair.domain import dates
+from cpchair.domain.questionnaire import Section, load
+from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
+from cpchair.errors import CpchairError, InvalidRecord
+from cpchair.gui.form import rules
+from cpchair.gui.form.guidance import CategoryGuidance
+from cpchair.gui.form.rows import (
+    HELP_STYLE,
+    LOCAL_STYLE,
+    CardItem,
+    FieldRow,
+    ProblemLabel,
+    RepeatGroup,
+    Slot,
+    TableItem,
+    new_form,
+    small_label,
+)
+from cpchair.services import conferences
+
+AUTOSAVE_MS = 1500
+# Messages that only say "not answered yet": on a draft they wait until the chair has touched the field
+# or asked to complete, so a new conference does not open as a page of red.
+REQUIRED_LIKE = (
+    "required",
+    "age_required",
+    "strategy_required",
+    "plan_start_required",
+    "not_invited_reason_required",
+    "agency_invited_needs",
+)
+TABLE_GROUPS = {"agencies": "agency", "escalations": None}  # repeat key -> the column fixed per row
+BLANKS = {
+    "children": conferences.blank_child,
+    "adults": conferences.blank_adult,
+    "agencies": conferences.blank_agency,
+    "escalations": conferences.blank_escalation,
+}
+BANNER_ERROR = "background: #fdecea; color: #7a1010; border: 1px solid #e0a0a0; padding: 6px;"
+BANNER_INFO = "background: #fff4d6; color: #5a4000; border: 1px solid #d9b650; padding: 6px;"
+
+
+def _set_dotted(record: dict[str, Any], key: str, value: Any) -> None:
+    head, _, rest = key.partition(".")
+    if rest:
+        record.setdefault(head, {})
+        if not isinstance(record[head], dict):
+            record[head] = {}
+        record[head][rest] = value
+    else:
+        record[key] = value
+
+
+def _get_dotted(record: dict[str, Any], key: str) -> Any:
+    head, _, rest = key.partition(".")
+    if rest:
+        return (record.get(head) or {}).get(rest)
+    return record.get(key)
+
+
+def _boxed(label: QLabel) -> QWidget:
+    """A wrapped label inside a form row, in a box of its own: a bare wrapped QLabel as a QFormLayout field
+    gets the height of one line and is clipped."""
+    label.setWordWrap(True)
+    box = QWidget(label.parentWidget())
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(label)
+    return box
+
+
+def _slot_path(path: str) -> str:
+    """``issues[3]`` and ``adults[0].engaged_agencies[2]`` are shown beside the whole list."""
+    return path[: path.rindex("[")] if path.endswith("]") else path
 
 
 class ConferenceEditor(QWidget):
@@ -16,14 +115,477 @@ class ConferenceEditor(QWidget):
     def __init__(self, db, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.q = load()
         self.conference_id: str | None = None
-        QVBoxLayout(self).addWidget(QLabel("The questionnaire editor is being built."))
+        self.status = conferences.DRAFT
+        self._base: dict[str, Any] = conferences.blank_answers()
+        self._saved_answers: dict[str, Any] | None = None
+        self._saved_at: str | None = None
+        self._dirty = False
+        self._loading = False
+        self._show_all = False
+        self._interval = dates.DEFAULT_REVIEW_INTERVAL_MONTHS
+        self._required_like = {self.q.message(n) for n in REQUIRED_LIKE}
+        self.rows: dict[str, FieldRow] = {}
+        self.forms: dict[str, QFormLayout] = {}
+        self.groups: dict[str, RepeatGroup] = {}
+        self.slots: dict[str, Slot] = {}
+        self.page_of: dict[str, int] = {}
+        self.scrolls: list[QScrollArea] = []
+        self.review_labels: list[QLabel] = []
+        self._chain: list[QWidget] = []
+        self._visible_problems: list[tuple[Slot, Problem]] = []
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.save)
+        self._remap()
+        self.setEnabled(False)
 
+    # ------------------------------------------------------------------------------------------------ build
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        head = QHBoxLayout()
+        self.heading = QLabel("", self)
+        self.heading.setObjectName("heading")
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.status_label = QLabel("", self)
+        self.status_label.setObjectName("status")
+        self.complete_button = QPushButton("Mar&k complete", self)
+        self.complete_button.setObjectName("mark_complete")
+        self.complete_button.setToolTip("Check every answer and mark this conference complete, ready to export.")
+        self.complete_button.clicked.connect(self.mark_complete)
+        head.addWidget(self.heading, 1)
+        head.addWidget(self.status_label)
+        head.addSpacing(12)
+        head.addWidget(self.complete_button)
+        outer.addLayout(head)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        body = QHBoxLayout()
+        self.pages = QListWidget(self)
+        self.pages.setObjectName("pages")
+        self.pages.setAccessibleName("Questionnaire sections")
+        self.pages.setFixedWidth(250)
+        self.pages.setSpacing(2)
+        self.stack = QStackedWidget(self)
+        for index, section in enumerate(self.q.sections):
+            self.pages.addItem(self._page_title(section, 0))
+            self.stack.addWidget(self._build_page(index, section))
+        self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages.setCurrentRow(0)
+        body.addWidget(self.pages)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+
+        nxt = QShortcut(QKeySequence("Ctrl+PgDown"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        nxt.activated.connect(lambda: self.show_page(min(self.stack.currentIndex() + 1, self.stack.count() - 1)))
+        prv = QShortcut(QKeySequence("Ctrl+PgUp"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        prv.activated.connect(lambda: self.show_page(max(self.stack.currentIndex() - 1, 0)))
+
+    def _page_title(self, section: Section, problems: int) -> str:
+        title = section.title
+        if all(f.local for f in section.fields):
+            title += " (stays on this computer)"
+        return f"{title}  ({problems} to fix)" if problems else title
+
+    def _build_page(self, index: int, section: Section) -> QScrollArea:
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QWidget(scroll)
+        page.setObjectName(f"page.{section.key}")
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(16, 8, 24, 16)
+        lay.setSpacing(10)
+        title = QLabel(section.title, page)
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        lay.addWidget(title)
+        if section.intro:
+            lay.addWidget(small_label(section.intro, HELP_STYLE, page))
+        form = new_form()
+        lay.addLayout(form)
+        for f in section.fields:
+            self.page_of[f.key] = index
+            if f.kind == "repeat":
+                group = RepeatGroup(
+                    f,
+                    self.q,
+                    BLANKS.get(f.key, dict),
+                    table=f.key in TABLE_GROUPS,
+                    fixed_key=TABLE_GROUPS.get(f.key),
+                    after={"category": self._make_guidance} if f.key == "children" else None,
+                    parent=page,
+                )
+                group.changed.connect(self._on_changed)
+                group.structure_changed.connect(self._on_structure)
+                self.groups[f.key] = group
+                lay.addWidget(group)
+                continue
+            row = FieldRow(f, self.q, page)
+            row.add_to(form)
+            row.input.changed.connect(self._on_changed)
+            self.rows[f.key] = row
+            self.forms[f.key] = form
+            if f.key == "strategy_discussion_date":
+                self.timeliness = QLabel(page)
+                self.timeliness.setObjectName("timeliness")
+                self.timeliness_row = _boxed(self.timeliness)
+                form.addRow("ICPC due", self.timeliness_row)
+        if section.key in ("details", "children"):
+            review = QLabel(page)
+            review.setObjectName(f"review_due.{section.key}")
+            self.review_labels.append(review)
+            if section.key == "details":
+                form.addRow("Next review", _boxed(review))
+            else:
+                lay.addWidget(review)
+        if section.fields and all(f.local for f in section.fields) and section.key != "details":
+            lay.addWidget(small_label("Everything on this page stays on this computer.", LOCAL_STYLE, page))
+        lay.addStretch(1)
+        scroll.setWidget(page)
+        self.scrolls.append(scroll)
+        return scroll
+
+    def _make_guidance(self, item: CardItem) -> CategoryGuidance:
+        guidance = CategoryGuidance(self.q, item.box)
+        guidance.answered.connect(lambda code, it=item: self._answer_ea(it, code))
+        return guidance
+
+    def _answer_ea(self, item: CardItem, code: str) -> None:
+        """The chair's answer to the §5 prompt; a change of category goes into the category too."""
+        from cpchair.domain.validation import EA_CHECK_CATEGORY
+
+        item.rows["category"].input.set_value(EA_CHECK_CATEGORY[code])
+        item.rows["emotional_abuse_check"].input.set_value(code)
+        self._on_changed()
+
+    # ---------------------------------------------------------------------------------------------- mapping
+    def _on_structure(self) -> None:
+        if not self._loading:
+            self._remap()
+
+    def _remap(self) -> None:
+        """Rebuild path -> widget after children, adults, agencies or escalations were added or removed."""
+        slots: dict[str, Slot] = {}
+        for key, row in self.rows.items():
+            slots[key] = Slot(key, row.input, row.problem, row.input.buddy(), self.page_of[key])
+        for key, group in self.groups.items():
+            page = self.page_of[key]
+            slots[key] = Slot(key, None, group.problem, group.picker or group.add, page)
+            for i, item in enumerate(group.items):
+                for sub, row in item.rows.items():
+                    path = f"{key}[{i}].{sub}"
+                    focus = row.input.buddy()
+                    if isinstance(item, TableItem):
+                        slot = Slot(path, row.input, item.problem, focus, page)
+                        slot.prefix = f"{row.field.plain_label}: "
+                    else:
+                        slot = Slot(path, row.input, row.problem, focus, page)
+                    slots[path] = slot
+                if isinstance(item, TableItem) and group.fixed_key:
+                    slot = Slot(f"{key}[{i}].{group.fixed_key}", None, item.problem, item.remove, page)
+                    slots[slot.path] = slot
+        for slot in slots.values():
+            if slot.input is not None and not getattr(slot.input, "_touch_hooked", False):
+                slot.input.changed.connect(lambda inp=slot.input: setattr(inp, "touched", True))
+                slot.input._touch_hooked = True
+        self.slots = slots
+        self._fix_tab_order()
+        if not self._loading:
+            self._refresh()
+
+    def _fix_tab_order(self) -> None:
+        """Tab walks the page list, then each page's fields top to bottom, then Mark complete."""
+        chain: list[QWidget] = [self.pages]
+        for section in self.q.sections:
+            for f in section.fields:
+                if f.key in self.groups:
+                    chain.extend(self.groups[f.key].focus_chain())
+                else:
+                    chain.extend(self.rows[f.key].input.focus_widgets())
+        chain.append(self.complete_button)
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+        self._chain = chain
+
+    def focus_chain(self) -> list[QWidget]:
+        """The Tab order (for tests and for the main window to continue from)."""
+        return list(self._chain)
+
+    # ---------------------------------------------------------------------------------------------- record
+    def collect(self) -> dict[str, Any]:
+        """The answers on screen, with those that do not apply set to None (rules.normalise)."""
+        rec = copy.deepcopy(self._base)
+        for key, row in self.rows.items():
+            _set_dotted(rec, key, row.input.value())
+        for key, group in self.groups.items():
+            rec[key] = group.value()
+        return rules.normalise(rec, self.q)
+
+    def _fill(self, answers: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            for key, row in self.rows.items():
+                row.input.set_value(_get_dotted(answers, key))
+                row.input.touched = False
+            for key, group in self.groups.items():
+                group.set_value(answers.get(key) or [])
+        finally:
+            self._loading = False
+        self._remap()
+
+    # ----------------------------------------------------------------------------------------------- react
+    def _on_changed(self) -> None:
+        if self._loading or self.conference_id is None:
+            return
+        self._dirty = True
+        self._refresh()
+        self.timer.start()
+        self._emit_status()
+
+    def _refresh(self) -> None:
+        rec = self.collect()
+        self._apply_rules(rec)
+        self._show_problems(validate_record(rec, self.q))
+        self._update_computed(rec)
+
+    def _apply_rules(self, rec: dict[str, Any]) -> None:
+        """Show the questions that apply, and put derived answers back on screen."""
+        self.rows["delay_reason"].set_row_visible(self.forms["delay_reason"], rules.delay_applies(rec, self.q))
+        children = rec.get("children") or []
+        decision_list = rules.decision_list(rec)
+        for item, child in zip(self.groups["children"].items, children, strict=False):
+            item.rows["decision"].input.set_code_list(decision_list)
+            item.set_row_visible("age_years", rules.age_applies(child))
+            item.set_row_visible("category", rules.on_plan(child, self.q))
+            item.set_row_visible("plan_start_date", rules.plan_start_applies(rec, child))
+            start = item.rows["plan_start_date"].input
+            start.set_read_only(rules.plan_start_fixed(child))
+            if rules.plan_start_fixed(child) and start.value() != child["plan_start_date"]:
+                start.set_value(child["plan_start_date"])
+            check = item.rows["emotional_abuse_check"].input
+            if check.value() != child.get("emotional_abuse_check"):
+                check.set_value(child.get("emotional_abuse_check"))
+            item.set_row_visible("emotional_abuse_check", False)  # answered through the guidance buttons
+            due = emotional_abuse_prompt_due(rec, child)
+            wanted = item.extras["category"].update_state(due, child.get("emotional_abuse_check"), child["category"])
+            item.form.setRowVisible(item.extras["category"], wanted)
+        for item, adult in zip(self.groups["adults"].items, rec.get("adults") or [], strict=False):
+            item.set_row_visible("not_invited_reason", rules.reason_applies(adult))
+            attendance = item.rows["attendance"].input
+            attendance.setEnabled(not rules.reason_applies(adult))
+            if attendance.value() != adult.get("attendance"):
+                attendance.set_value(adult.get("attendance"))
+        for item, entry in zip(self.groups["agencies"].items, rec.get("agencies") or [], strict=False):
+            for key in ("attendance", "report"):
+                item.set_enabled(key, rules.agency_details_apply(entry))
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        by_label: dict[int, tuple[ProblemLabel, list[tuple[str, str]]]] = {}
+        for slot in self.slots.values():
+            by_label.setdefault(id(slot.problem), (slot.problem, []))
+        self._visible_problems: list[tuple[Slot, Problem]] = []
+        bad_input: set[str] = set()
+        for path, slot in self.slots.items():
+            if slot.input is not None and slot.input.input_error():
+                bad_input.add(path)
+                by_label[id(slot.problem)][1].append(("error", slot.prefix + self.q.message("bad_date")))
+                self._visible_problems.append((slot, Problem(path, self.q.message("bad_date"))))
+        for p in problems:
+            path = _slot_path(p.path)
+            while path not in self.slots and "." in path:
+                path = path.rsplit(".", 1)[0]
+            slot = self.slots.get(path)
+            if slot is None or path in bad_input:
+                continue
+            touched = slot.input is None or getattr(slot.input, "touched", False)
+            if p.message in self._required_like and not (self._show_all or touched):
+                continue
+            by_label[id(slot.problem)][1].append((p.severity, slot.prefix + p.message))
+            self._visible_problems.append((slot, p))
+        per_page: dict[int, int] = defaultdict(int)
+        for slot, p in self._visible_problems:
+            if p.severity == "error":
+                per_page[slot.page] += 1
+        for label, messages in by_label.values():
+            label.show_problems(messages)
+        for slot in self.slots.values():
+            if slot.input is not None:
+                mine = [p.message for s, p in self._visible_problems if s is slot]
+                slot.input.set_described(" ".join(mine))
+        for i, section in enumerate(self.q.sections):
+            self.pages.item(i).setText(self._page_title(section, per_page.get(i, 0)))
+
+    def _update_computed(self, rec: dict[str, Any]) -> None:
+        strategy = dates.parse_iso(rec.get("strategy_discussion_date"))
+        conf = dates.parse_iso(rec.get("conference_date"))
+        self.forms["strategy_discussion_date"].setRowVisible(self.timeliness_row, rules.delay_applies(rec, self.q))
+        if strategy is None:
+            self.timeliness.setText("Enter the strategy discussion date to see when the ICPC is due.")
+        else:
+            due = dates.icpc_due_date(strategy)
+            text = f"{dates.format_uk(due)}: {dates.ICPC_WORKING_DAYS} working days after the strategy discussion."
+            t = icpc_timeliness(strategy, conf)
+            if t is not None and strategy <= conf:
+                if t.within:
+                    text += f"\nWithin timescale ({t.working_days} working days)."
+                elif rec.get("delay_reason"):
+                    text += f"\nOut of timescale: {t.working_days} working days."
+                else:
+                    text += f"\nOut of timescale: {t.working_days} working days — choose a reason for the delay."
+            self.timeliness.setText(text)
+        due = conferences.review_due(rec, self._interval)
+        if conf is None:
+            review = "Appears once the conference date and the decisions are entered."
+        elif due is None:
+            review = "No review conference is due: no child is on a plan after this conference."
+        else:
+            months = self._interval if rec.get("conference_type") == "review" else dates.FIRST_REVIEW_MONTHS
+            review = f"Next review conference due by {dates.format_uk(due)} ({months} months after this conference)."
+        for label in self.review_labels:
+            label.setText(review if label.objectName().endswith("details") else f"Next review: {review}")
+        ctype = self.q.label("conference_type", rec.get("conference_type")) or "Conference"
+        parts = [ctype, dates.format_uk(conf), (rec.get("family_name") or "").strip()]
+        self.heading.setText(" · ".join(p for p in parts if p))
+
+    # ------------------------------------------------------------------------------------------------ status
+    def status_text(self) -> str:
+        state = "Complete" if self.status == conferences.COMPLETE else "Draft"
+        if self._dirty:
+            return f"{state} · Changes not saved yet"
+        if self._saved_at:
+            return f"{state} · Saved {self._saved_at}"
+        return state
+
+    def _emit_status(self) -> None:
+        text = self.status_text()
+        self.status_label.setText(text)
+        self.status_changed.emit(text)
+
+    def _say(self, text: str, style: str = BANNER_INFO) -> None:
+        self.banner.setStyleSheet(style)
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    # ------------------------------------------------------------------------------------------------ public
     def load(self, conference_id: str) -> None:
-        self.conference_id = conference_id
+        """Show a conference (saving the one shown before, if it had changes)."""
+        if self.conference_id is not None and conference_id != self.conference_id:
+            self.flush()
+        with self.db.session() as s:
+            detail = conferences.get(s, conference_id)
+            self._interval = settings.get(s, "review_interval_months")
+        self.timer.stop()
+        self.conference_id = detail.id
+        self.status = detail.status
+        base = conferences.blank_answers()
+        base.update(detail.answers)
+        self._base = base
+        self._saved_answers = copy.deepcopy(detail.answers)
+        self._saved_at = None
+        self._dirty = False
+        self._show_all = detail.status == conferences.COMPLETE
+        self._say("")
+        self.setEnabled(True)
+        self._fill(base)
+        self._emit_status()
 
     def save(self) -> None:
-        """Save now (Ctrl+S); autosave calls this too."""
+        """Save now (Ctrl+S); autosave calls this too. Nothing is written when nothing changed."""
+        self.timer.stop()
+        if self.conference_id is None or not self._dirty:
+            return
+        answers = self.collect()
+        was_complete = self.status == conferences.COMPLETE
+        try:
+            with self.db.session() as s, s.begin():
+                detail = conferences.save(s, self.conference_id, answers)
+        except Exception as exc:  # the chair must see any failure, and keep what is on screen
+            self._say(f"Not saved: {exc}. Your answers are still on screen; saving will be tried again.", BANNER_ERROR)
+            self.timer.start()
+            return
+        self._saved_answers = answers
+        self._dirty = False
+        self.status = detail.status
+        self._saved_at = datetime.now().strftime("%H:%M")
+        if was_complete and detail.status == conferences.DRAFT:
+            self._show_all = True
+            self._refresh()
+            self._say(
+                "This conference was complete. The last change left an answer that needs attention, so it is "
+                "a draft again: fix what is marked and choose Mark complete."
+            )
+        elif self.banner.styleSheet() == BANNER_ERROR and self.banner.text().startswith("Not saved"):
+            self._say("")
+        self._emit_status()
+        self.saved.emit(self.conference_id)
 
     def flush(self) -> None:
         """Save anything pending (before closing or switching conference)."""
+        if self._dirty:
+            self.save()
+
+    def mark_complete(self) -> None:
+        """Check every answer; complete the conference, or show what needs attention and go to the first."""
+        if self.conference_id is None:
+            return
+        self.flush()
+        if self._dirty:  # the save failed; the banner says so
+            return
+        try:
+            with self.db.session() as s, s.begin():
+                detail = conferences.complete(s, self.conference_id)
+        except InvalidRecord as exc:
+            self._show_all = True
+            self._refresh()
+            self._say(f"{exc} Each is marked beside its answer; the first one has the cursor.", BANNER_ERROR)
+            self.go_to_first_problem([p.path for p in exc.problems])
+            return
+        except CpchairError as exc:
+            self._say(str(exc), BANNER_ERROR)
+            return
+        self.status = detail.status
+        self._say("")
+        self._refresh()
+        self._emit_status()
+        self.completed.emit(self.conference_id)
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentRow(index)
+
+    def go_to(self, path: str) -> bool:
+        """Show the page holding ``path`` and put the cursor in its field."""
+        path = _slot_path(path)
+        while path not in self.slots and "." in path:
+            path = path.rsplit(".", 1)[0]
+        slot = self.slots.get(path)
+        if slot is None:
+            return False
+        self.show_page(slot.page)
+        self.scrolls[slot.page].ensureWidgetVisible(slot.focus, 50, 80)
+        slot.focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def go_to_first_problem(self, paths: list[str] | None = None) -> bool:
+        paths = paths if paths is not None else [p.path for _s, p in self._visible_problems]
+        return any(self.go_to(p) for p in paths)
+
+    def visible_problems(self) -> dict[str, list[str]]:
+        """path -> messages currently shown (what the chair reads beside each field)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for slot, p in self._visible_problems:
+            out[slot.path].append(p.message)
+        return dict(out)

@@ -1,0 +1,98 @@
+"""GUI: the guidance shown beside a child's category (spec §5 emotional abuse; the neglect definition).
+
+Never blocking: the chair can ignore it and still choose any category. Once the chair has answered the
+emotional-abuse prompt the answer stays on screen (the buttons stay too, so it can be changed).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from cpchair.domain.questionnaire import Questionnaire
+
+BOX_STYLE = "QFrame#guidance {background: #fff8e1; border: 1px solid #d9b650; border-radius: 4px;}"
+NEGLECT_STYLE = "QFrame#neglect {background: #eef4fa; border: 1px solid #9bb7d4; border-radius: 4px;}"
+
+# Button text per answer; the answer's label itself comes from the definition.
+BUTTONS = (
+    ("confirmed", "Confir&m emotional abuse"),
+    ("changed_to_neglect", "Change to &neglect"),
+    ("changed_to_multiple", "Change to m&ultiple"),
+)
+
+
+class CategoryGuidance(QWidget):
+    """The emotional-abuse prompt with its three answers, and the neglect definition."""
+
+    answered = Signal(str)  # an emotional_abuse_check code
+
+    def __init__(self, q: Questionnaire, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.q = q
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+
+        self.ea = QFrame(self)
+        self.ea.setObjectName("guidance")
+        self.ea.setStyleSheet(BOX_STYLE)
+        ea_lay = QVBoxLayout(self.ea)
+        g = q.guidance["emotional_abuse"]
+        title = QLabel(g.title, self.ea)
+        title.setStyleSheet("font-weight: 600;")
+        self.ea_text = QLabel(g.text, self.ea)
+        self.ea_text.setWordWrap(True)
+        ea_lay.addWidget(title)
+        ea_lay.addWidget(self.ea_text)
+        row = QHBoxLayout()
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, QPushButton] = {}
+        for code, text in BUTTONS:
+            b = QPushButton(text, self.ea)
+            b.setObjectName(f"ea.{code}")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _c=False, c=code: self.answered.emit(c))
+            self.group.addButton(b)
+            self.buttons[code] = b
+            row.addWidget(b)
+        row.addStretch(1)
+        ea_lay.addLayout(row)
+        self.answer = QLabel(self.ea)
+        self.answer.setObjectName("ea.answer")
+        self.answer.setWordWrap(True)
+        ea_lay.addWidget(self.answer)
+        lay.addWidget(self.ea)
+
+        self.neglect = QFrame(self)
+        self.neglect.setObjectName("neglect")
+        self.neglect.setStyleSheet(NEGLECT_STYLE)
+        n_lay = QVBoxLayout(self.neglect)
+        n = q.guidance["neglect"]
+        n_title = QLabel(n.title, self.neglect)
+        n_title.setStyleSheet("font-weight: 600;")
+        n_text = QLabel(n.text, self.neglect)
+        n_text.setWordWrap(True)
+        n_lay.addWidget(n_title)
+        n_lay.addWidget(n_text)
+        lay.addWidget(self.neglect)
+        self.update_state(False, None, None)
+
+    def update_state(self, prompt_due: bool, check: str | None, category: str | None) -> bool:
+        """Show the prompt while it is due or answered; show the neglect definition for neglect.
+        Returns whether there is anything to show (the editor hides the whole row otherwise)."""
+        show_ea = prompt_due or check is not None
+        self.ea.setVisible(show_ea)
+        self.group.setExclusive(False)  # an exclusive group refuses to uncheck its last button
+        for code, b in self.buttons.items():
+            b.setChecked(code == check)
+        self.group.setExclusive(True)
+        if check is None:
+            self.answer.setText("Not answered yet. You can still choose any category.")
+        else:
+            self.answer.setText(f"Your answer: {self.q.label('emotional_abuse_check', check)}.")
+        self.neglect.setVisible(category == "neglect")
+        return show_ea or category == "neglect"
+
+    def focus_widgets(self) -> list[QWidget]:
+        return list(self.buttons.values())

@@ -1,0 +1,325 @@
+"""Each rule of interchange-v1 §4 as validation.validate_record applies it, and the conformance records pass."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+
+import pytest
+
+from cpchair.domain import dates
+from cpchair.domain.validation import (
+    emotional_abuse_prompt_due,
+    errors,
+    icpc_timeliness,
+    validate_record,
+)
+
+
+def record(**changes) -> dict:
+    """A valid initial conference: Wednesday 12 March 2025, strategy discussion 26 February (10 working days)."""
+    rec = {
+        "conference_type": "initial",
+        "conference_date": "2025-03-12",
+        "family_key": "fk_0123456789abcdef0123456789abcdef",
+        "strategy_discussion_date": "2025-02-26",
+        "delay_reason": None,
+        "quorate": True,
+        "children": [
+            {
+                "child_key": "ck_0123456789abcdef0123456789abcdef",
+                "unborn": False,
+                "age_years": 6,
+                "decision": "plan_started",
+                "category": "neglect",
+                "plan_start_date": "2025-03-12",
+                "plan_sequence": "first",
+                "participation": "pn1",
+                "emotional_abuse_check": None,
+            }
+        ],
+        "issues": ["domestic_abuse"],
+        "adults": [
+            {
+                "relationship": "mother",
+                "invited": True,
+                "attendance": "attended_all",
+                "not_invited_reason": None,
+                "engaged_agencies": ["domestic_abuse_service"],
+            }
+        ],
+        "agencies": [{"agency": "police", "invited": True, "attendance": "attended", "report": "on_time"}],
+        "quality": {
+            "sw_report_to_chair": "two_days_before",
+            "sw_report_shared_with_parents": "two_days_before",
+            "plan_smart": "yes",
+            "contingency_plan": "yes",
+            "core_group_within_10_days": "yes",
+            "family_support_worker_role": "clearly_defined",
+            "interpreter": "not_required",
+            "dissent": "none",
+        },
+        "escalations": [],
+    }
+    rec.update(changes)
+    return rec
+
+
+def review(**changes) -> dict:
+    rec = record(conference_type="review", strategy_discussion_date=None)
+    rec["children"][0].update(decision="plan_continues", plan_start_date="2024-12-11")
+    rec.update(changes)
+    return rec
+
+
+def child(rec: dict, **changes) -> dict:
+    rec = copy.deepcopy(rec)
+    rec["children"][0].update(changes)
+    return rec
+
+
+def paths(rec: dict) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for p in errors(rec):
+        out.setdefault(p.path, []).append(p.message)
+    return out
+
+
+def test_the_base_records_are_valid():
+    assert validate_record(record()) == []
+    assert validate_record(review()) == []
+
+
+def test_a_conference_on_a_weekend_is_refused_with_the_weekday_named():
+    found = paths(record(conference_date="2025-03-15", strategy_discussion_date="2025-03-03"))
+    assert list(found) == ["conference_date", "children[0].plan_start_date"]
+    assert "Saturday" in found["conference_date"][0]
+
+
+def test_a_bank_holiday_is_only_a_warning():
+    rec = record(conference_date="2025-04-21", strategy_discussion_date="2025-04-07")  # Easter Monday
+    rec["children"][0]["plan_start_date"] = "2025-04-21"
+    problems = validate_record(rec)
+    assert [(p.path, p.severity) for p in problems] == [("conference_date", "warning")]
+    assert errors(rec) == []
+
+
+def test_a_date_that_is_not_a_date_asks_for_dd_mm_yyyy():
+    found = paths(record(conference_date="2025-02-30"))
+    assert found["conference_date"] == ["Enter a date as dd/mm/yyyy."]
+
+
+def test_the_strategy_discussion_cannot_follow_the_conference():
+    found = paths(record(strategy_discussion_date="2025-03-13"))
+    assert found == {"strategy_discussion_date": [found["strategy_discussion_date"][0]]}
+    assert "13/03/2025" in found["strategy_discussion_date"][0] and "12/03/2025" in found["strategy_discussion_date"][0]
+
+
+@pytest.mark.parametrize("ctype", ["initial", "pre_birth_initial"])
+def test_initial_and_pre_birth_conferences_need_the_strategy_date(ctype):
+    found = paths(record(conference_type=ctype, strategy_discussion_date=None))
+    assert found == {
+        "strategy_discussion_date": ["An initial or pre-birth conference needs the strategy discussion date."]
+    }
+
+
+def test_transfer_in_and_review_conferences_do_not_need_the_strategy_date():
+    assert errors(record(conference_type="transfer_in", strategy_discussion_date=None)) == []
+    assert errors(review()) == []
+
+
+def test_fifteen_working_days_is_in_timescale_and_sixteen_needs_a_delay_reason():
+    # Strategy Monday 3 March 2025: the 15th working day after is Monday 24 March.
+    assert dates.icpc_due_date(date(2025, 3, 3)) == date(2025, 3, 24)
+    on_time = record(strategy_discussion_date="2025-03-03", conference_date="2025-03-24")
+    on_time["children"][0]["plan_start_date"] = "2025-03-24"
+    assert errors(on_time) == []
+    late = record(strategy_discussion_date="2025-03-03", conference_date="2025-03-25")
+    late["children"][0]["plan_start_date"] = "2025-03-25"
+    assert paths(late) == {
+        "delay_reason": [
+            "This conference is 16 working days after the strategy discussion (more than 15): "
+            "choose a reason for the delay."
+        ]
+    }
+    late["delay_reason"] = "reports_not_ready"
+    assert errors(late) == []
+
+
+def test_the_timescale_skips_bank_holidays():
+    # Strategy Tuesday 1 April 2025; Good Friday (18th) and Easter Monday (21st) do not count, so the
+    # 15th working day is Thursday 24 April, not Tuesday 22 April as a weekday count would say.
+    assert dates.icpc_due_date(date(2025, 4, 1)) == date(2025, 4, 24)
+    on_time = record(strategy_discussion_date="2025-04-01", conference_date="2025-04-24")
+    on_time["children"][0]["plan_start_date"] = "2025-04-24"
+    assert errors(on_time) == []
+    assert icpc_timeliness(date(2025, 4, 1), date(2025, 4, 24)).within
+    late = record(strategy_discussion_date="2025-04-01", conference_date="2025-04-25")
+    late["children"][0]["plan_start_date"] = "2025-04-25"
+    assert list(paths(late)) == ["delay_reason"]
+    assert "16 working days" in paths(late)["delay_reason"][0]
+
+
+def test_only_initial_conferences_are_timed():
+    rec = record(conference_type="pre_birth_initial", strategy_discussion_date="2025-01-06")
+    assert errors(rec) == []
+
+
+def test_a_category_needs_a_plan_and_a_plan_needs_a_category():
+    no_plan = child(record(), decision="no_plan_cin", category="neglect", plan_start_date=None)
+    assert paths(no_plan) == {"children[0].category": ["A category is recorded only when the child is on a plan."]}
+    assert errors(child(no_plan, category=None)) == []
+    on_plan = child(record(), category=None)
+    assert paths(on_plan) == {"children[0].category": ["Please answer this question."]}
+    assert paths(child(review(), category=None)) == {"children[0].category": ["Please answer this question."]}
+
+
+def test_a_plan_started_at_the_conference_starts_on_the_conference_date():
+    found = paths(child(record(), plan_start_date="2025-03-11"))
+    assert found == {
+        "children[0].plan_start_date": ["A plan started at this conference starts on the conference date (12/03/2025)."]
+    }
+
+
+def test_a_review_needs_a_plan_start_before_the_review():
+    assert paths(child(review(), plan_start_date=None)) == {
+        "children[0].plan_start_date": ["At a review, give the date the plan started."]
+    }
+    same_day = paths(child(review(), plan_start_date="2025-03-12"))
+    assert same_day == {"children[0].plan_start_date": ["The plan must have started before the review (12/03/2025)."]}
+    ended = child(review(), decision="plan_ended_cin", category=None, plan_start_date="2024-06-12")
+    assert errors(ended) == []
+
+
+def test_no_plan_means_no_plan_start_date():
+    found = paths(child(record(), decision="no_plan_nfa", category=None, plan_start_date="2025-03-12"))
+    assert found == {"children[0].plan_start_date": ["No plan, so no plan start date."]}
+
+
+def test_decisions_belong_to_the_conference_type():
+    found = paths(child(review(), decision="plan_started"))
+    assert found["children[0].decision"] == ["This decision belongs to initial, pre-birth and transfer-in conferences."]
+    found = paths(child(record(), decision="plan_continues"))
+    assert found["children[0].decision"] == ["This decision belongs to review conferences."]
+
+
+def test_an_unborn_child_has_no_age_and_a_born_child_has_one():
+    assert paths(child(record(), unborn=True, age_years=0)) == {
+        "children[0].age_years": ["An unborn child has no age."]
+    }
+    assert errors(child(record(), unborn=True, age_years=None)) == []
+    assert paths(child(record(), age_years=None)) == {
+        "children[0].age_years": ["Enter the child's age in years (0 to 17)."]
+    }
+    assert paths(child(record(), age_years=18)) == {"children[0].age_years": ["Age must be between 0 and 17."]}
+
+
+def test_an_adult_not_invited_needs_a_reason_and_the_matching_attendance():
+    rec = record()
+    rec["adults"].append(
+        {
+            "relationship": "birth_father",
+            "invited": False,
+            "attendance": "not_invited",
+            "not_invited_reason": None,
+            "engaged_agencies": [],
+        }
+    )
+    assert paths(rec) == {"adults[1].not_invited_reason": ["Say why this adult was not invited."]}
+    rec["adults"][1]["not_invited_reason"] = "in_prison"
+    assert errors(rec) == []
+    rec["adults"][1]["attendance"] = "did_not_attend"
+    assert paths(rec) == {
+        "adults[1].attendance": ["An adult who was not invited has the attendance 'Not invited', and only then."]
+    }
+    rec["adults"][1].update(invited=True, attendance="not_invited")
+    found = paths(rec)
+    assert found["adults[1].attendance"] == [
+        "An adult who was not invited has the attendance 'Not invited', and only then."
+    ]
+    assert found["adults[1].not_invited_reason"] == ["A reason is recorded only for an adult who was not invited."]
+
+
+def test_each_agency_is_listed_once():
+    rec = record()
+    rec["agencies"].append({"agency": "police", "invited": True, "attendance": "apologies", "report": "late"})
+    assert paths(rec) == {"agencies[1].agency": ["Police is listed twice."]}
+
+
+def test_an_agency_not_invited_has_no_attendance_or_report():
+    rec = record()
+    rec["agencies"].append({"agency": "gp", "invited": False, "attendance": "attended", "report": None})
+    assert paths(rec) == {"agencies[1].attendance": ["An agency that was not invited has no attendance or report."]}
+    rec["agencies"][1]["attendance"] = None
+    assert errors(rec) == []
+    rec["agencies"].append({"agency": "school", "invited": True, "attendance": None, "report": "none"})
+    assert paths(rec) == {"agencies[2].attendance": ["Record the attendance and report of an invited agency."]}
+
+
+def test_the_emotional_abuse_prompt_is_due_for_emotional_abuse_with_domestic_abuse_and_a_cofactor():
+    for cofactor in ("parental_mental_health", "parental_alcohol_misuse", "parental_drug_misuse"):
+        rec = child(record(issues=["domestic_abuse", cofactor]), category="emotional")
+        assert emotional_abuse_prompt_due(rec, rec["children"][0])
+    only_da = child(record(issues=["domestic_abuse"]), category="emotional")
+    assert not emotional_abuse_prompt_due(only_da, only_da["children"][0])
+    neglect = record(issues=["domestic_abuse", "parental_mental_health"])
+    assert not emotional_abuse_prompt_due(neglect, neglect["children"][0])
+
+
+def test_the_emotional_abuse_answer_must_match_the_category_and_the_issues():
+    issues = ["domestic_abuse", "parental_mental_health"]
+    assert errors(child(record(issues=issues), category="emotional", emotional_abuse_check="confirmed")) == []
+    assert errors(child(record(issues=issues), category="neglect", emotional_abuse_check="changed_to_neglect")) == []
+    assert errors(child(record(issues=issues), category="multiple", emotional_abuse_check="changed_to_multiple")) == []
+    wrong_category = child(record(issues=issues), category="neglect", emotional_abuse_check="confirmed")
+    message = (
+        "The emotional-abuse check applies only to emotional abuse with domestic abuse and parental mental "
+        "health or substance misuse."
+    )
+    assert paths(wrong_category) == {"children[0].emotional_abuse_check": [message]}
+    no_cofactor = child(record(issues=["domestic_abuse"]), category="emotional", emotional_abuse_check="confirmed")
+    assert paths(no_cofactor) == {"children[0].emotional_abuse_check": [message]}
+    unknown = child(record(issues=issues), category="emotional", emotional_abuse_check="maybe")
+    assert list(paths(unknown)) == ["children[0].emotional_abuse_check"]
+
+
+def test_a_conference_needs_a_child_and_each_issue_once():
+    assert paths(record(children=[])) == {"children": ["Add at least one child."]}
+    assert paths(record(issues=["gangs", "gangs"])) == {"issues": ["Each issue is recorded once."]}
+    assert list(paths(record(issues=["not_an_issue"]))) == ["issues[0]"]
+
+
+def test_escalations_need_every_answer_and_a_stage_of_1_to_4():
+    esc = {
+        "type": "practice_alert",
+        "subject": "drift_or_delay",
+        "stage": 1,
+        "status": "open",
+        "raised_on": "2025-03-12",
+    }
+    assert errors(record(escalations=[esc])) == []
+    found = paths(record(escalations=[dict(esc, stage=5, raised_on=None, subject=None)]))
+    assert found == {
+        "escalations[0].subject": ["Please answer this question."],
+        "escalations[0].stage": ["Stage is 1 to 4."],
+        "escalations[0].raised_on": ["Please answer this question."],
+    }
+
+
+def test_a_blank_draft_lists_what_is_missing_without_crashing():
+    from cpchair.services.conferences import blank_answers
+
+    found = paths(blank_answers())
+    assert "conference_type" in found and "conference_date" in found and "quality.plan_smart" in found
+
+
+def test_every_conformance_record_validates_without_errors(conformance):
+    files = sorted((conformance / "share").glob("*.json"))
+    assert len(files) == 6
+    count = 0
+    for path in files:
+        for rec in json.loads(path.read_text("utf-8"))["payload"]["conferences"]:
+            assert errors(rec) == [], (path.name, rec["id"])
+            count += 1
+    assert count > 100
