@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         a.new_conference.connect(self.new_conference)
         a.save.connect(self.save)
         a.delete_conference.connect(self.delete_conference)
-        a.sync_now.connect(self.sync_panel.request_export)
+        a.sync_now.connect(self.sync_now)
         a.settings.connect(self.open_settings)
         a.import_key.connect(self.import_key)
         a.about.connect(self.about)
@@ -194,6 +194,11 @@ class MainWindow(QMainWindow):
         self.open_conference(cid)
         self.show_status("New conference started. It is saved as a draft as you type.")
         return cid
+
+    def sync_now(self) -> None:
+        if self.conference_view is not None:
+            self.conference_view.flush()  # export what is on screen, not what was last autosaved
+        self.sync_panel.request_export()
 
     def save(self) -> None:
         if self.open_conference_id() is None:
