@@ -27,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     db = open_db()
     try:
         with db.session() as s:
+            export.ensure_identity(s)
+            s.commit()
             result = export.export_now(s, args.to)
             s.commit()
     finally:

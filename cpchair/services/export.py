@@ -94,6 +94,15 @@ def status(session: Session) -> ExportStatus:
     )
 
 
+def ensure_identity(session: Session) -> tuple[str, str]:
+    """Make (once) and return this installation's ``chair_id`` and ``device_id``.
+
+    Callers commit this before exporting, so that a failed export (rolled back) cannot leave a file in
+    the share under a device id the database then forgets.
+    """
+    return settings.get(session, "chair_id"), settings.get(session, "device_id")
+
+
 def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]]]:
     """``{"conferences": [...], "deleted": [...]}``: completed, non-deleted records and deletion markers."""
     rows = session.execute(

@@ -178,7 +178,9 @@ def network_reason(path: str | os.PathLike[str], mounts: list[tuple[str, str]] |
         return "it is a network path"
     if IS_WINDOWS:
         return "it is on a network drive" if windows_drive_is_remote(os.path.abspath(raw)) else None
-    real = Path(os.path.realpath(_existing(Path(os.path.abspath(raw)))))
+    absolute = Path(os.path.abspath(raw))
+    existing = _existing(absolute)  # resolve links in the part that exists; the rest is made later
+    real = Path(os.path.realpath(existing)) / absolute.relative_to(existing)
     fstype = filesystem_type(real, mount_table() if mounts is None else mounts)
     if fstype and fstype.lower() in NETWORK_FS:
         return f"it is on a network drive ({fstype})"
