@@ -1,4 +1,7 @@
-"""`cpchair minutes ID -o FILE.pdf`: write a conference's minutes as PDF. (Placeholder: its owner replaces this module.)"""
+"""`cpchair minutes ID -o FILE.pdf`: write a conference's minutes as PDF, with no display needed.
+
+Without ``-o`` the file goes in the current folder under the suggested name (date and short id, never a name).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,32 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("minutes", help="write a conference's minutes as PDF")
+    p = sub.add_parser(
+        "minutes",
+        help="write a conference's minutes as PDF",
+        description="Write a conference's minutes as PDF. ID is the conference id (or its first 8+ characters, "
+        "as `cpchair list` shows it).",
+    )
+    p.add_argument("id", metavar="ID", help="the conference id, or an unambiguous prefix of at least 8 characters")
+    p.add_argument(
+        "-o", "--output", metavar="FILE.pdf", help="where to write the PDF (default: the suggested name, here)"
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("cpchair minutes is not built yet")
+    from cpchair.cli import open_db
+    from cpchair.reports import minutes_pdf
+    from cpchair.services import minutes
+
+    db = open_db()
+    try:
+        with db.session() as session:
+            conference_id = minutes.resolve_id(session, args.id)
+            doc = minutes.document_for(session, conference_id)
+            session.commit()  # settings may have made their stable ids on first read
+    finally:
+        db.dispose()
+    path = minutes_pdf.write(doc, args.output or doc.suggested_filename)
+    print(f"Wrote the minutes to {path}")
+    return 0

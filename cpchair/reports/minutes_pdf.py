@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from cpchair.domain.dates import format_long, format_uk
 from cpchair.reports.pdf_common import (
     CONTENT_WIDTH,
+    FONT,
     Furniture,
     UnprintableText,
     atomic_write,
@@ -102,7 +103,7 @@ class _Renderer:
             self.story.append(Paragraph(para_markup(empty), self.s.muted))
             return
         for item in items:
-            self.story.append(Paragraph(para_markup(item), self.s.body, bulletText="•"))
+            self.story.append(Paragraph(para_markup(item), self.s.bullet, bulletText="•"))
 
     # -- sections --------------------------------------------------------------------------------------------
     def header(self) -> None:
@@ -118,6 +119,7 @@ class _Renderer:
             band.setStyle(
                 TableStyle(
                     [
+                        ("FONTNAME", (0, 0), (-1, -1), FONT),
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -225,13 +227,18 @@ class _Renderer:
         self.headed_text("What are we worried about?", "What are we worried about?", d.worries)
         self.headed_text("What is working well?", "What is working well?", d.working_well)
         self.headed_text("What needs to happen?", "What needs to happen?", d.needs_to_happen)
-        self.h2("Scaling (0 = the children will be harmed, 10 = the children are safe enough to close the plan)")
+        self.h2("Scaling")
+        self.story.append(
+            self.p(
+                "0 means the children will be harmed; 10 means they are safe enough to close the plan.", self.s.small
+            )
+        )
         if d.scaling:
             rows = [
                 [clean_text(f"Scaling row {i}", s.who), "–" if s.score is None else f"{s.score} / 10"]
                 for i, s in enumerate(d.scaling, 1)
             ]
-            self.table(["Who", "Score"], rows, [0.7, 0.3])
+            self.table(["Who", "Score (0–10)"], rows, [0.7, 0.3])
         else:
             self.story.append(self.p(NOT_RECORDED, self.s.muted))
 

@@ -104,21 +104,20 @@ def clean_text(label: str, text: str | None) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     out: list[str] = []
     for ch in text:
-        if ch == "\n" or ord(ch) in covered:
-            if unicodedata.bidirectional(ch) in ("R", "AL"):
-                raise UnprintableText(_rtl_message(label, ch))
+        if ch == "\n":
             out.append(ch)
             continue
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn") and unicodedata.bidirectional(ch) not in ("R", "AL"):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             continue  # invisible controls, zero-width marks, stray surrogates: nothing a reader would miss
         if unicodedata.bidirectional(ch) in ("R", "AL"):
             raise UnprintableText(_rtl_message(label, ch))
-        name = unicodedata.name(ch, f"U+{ord(ch):04X}")
-        raise UnprintableText(
-            f"{label} contains “{ch}” ({name.lower()}), which the minutes' font cannot print. "
-            "Replace it, for example with an English translation or a description, and try again."
-        )
+        if ord(ch) not in covered:
+            name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+            raise UnprintableText(
+                f"{label} contains “{ch}” ({name.lower()}), which the minutes' font cannot print. "
+                "Replace it, for example with an English translation or a description, and try again."
+            )
+        out.append(ch)
     return "".join(out)
 
 
@@ -136,9 +135,9 @@ def para_markup(text: str) -> str:
 
 
 def paragraphs_of(text: str) -> list[str]:
-    """Blank lines separate paragraphs: each becomes its own flowable, so long text splits between pages."""
-    blocks = [b.strip("\n") for b in text.split("\n\n")]
-    return [b for b in blocks if b.strip()]
+    """Each non-blank line is a paragraph (chairs press Enter to start a new point), and each becomes its own
+    flowable, so long text splits cleanly between pages."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -156,12 +155,15 @@ class Styles:
     cell: ParagraphStyle
     cell_head: ParagraphStyle
     notice: ParagraphStyle
+    bullet: ParagraphStyle
 
 
 @cache
 def styles() -> Styles:
     register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14, spaceAfter=5, textColor=INK)
+    body = ParagraphStyle(
+        "body", fontName=FONT, bulletFontName=FONT, fontSize=10, leading=14, spaceAfter=5, textColor=INK
+    )
     return Styles(
         title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=17, leading=21, spaceAfter=2),
         subtitle=ParagraphStyle("subtitle", parent=body, fontSize=12, leading=16, spaceAfter=8),
@@ -179,6 +181,7 @@ def styles() -> Styles:
         notice=ParagraphStyle(
             "notice", parent=body, fontSize=8.5, leading=11.5, alignment=TA_CENTER, textColor=INK, spaceAfter=8
         ),
+        bullet=ParagraphStyle("bullet", parent=body, spaceAfter=1, leftIndent=12, bulletIndent=2),
     )
 
 
@@ -187,6 +190,7 @@ def grid_table(rows: list[list], widths: list[float], *, header: bool = True, la
     than a page may split (``splitInRow``), so long plan actions never clip."""
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT")
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # cells are Paragraphs, but Table still selects a font per cell
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -306,6 +310,7 @@ def build_pdf(story: list[Flowable], furniture: Furniture, *, title: str, subjec
         keywords="",
         invariant=1,
         lang="en-GB",
+        initialFontName=FONT,  # otherwise every page references an unused, unembedded Helvetica
     )
     doc.build(story, canvasmaker=_canvas_class(furniture))
     return buffer.getvalue()

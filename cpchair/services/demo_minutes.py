@@ -97,8 +97,8 @@ PLAN_ROWS = (
 CONTRIBUTIONS = {
     "police": "Police shared {n} domestic incidents attended at the address since January, two graded medium "
     "risk. No current bail conditions.",
-    "health_visitor": "The health visitor has seen the baby at home three times; growth is on the 25th centile "
-    "and the home was cold on the last visit.",
+    "health_visitor": "The health visitor has visited the home three times; the youngest child's growth is on the "
+    "25th centile and the home was cold on the last visit.",
     "school_nurse": "The school nurse has offered drop-in sessions; the child attended once and spoke about "
     "worries at home.",
     "gp": "The GP reported that mother was prescribed antidepressants in the spring and has missed two reviews.",
@@ -168,10 +168,10 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
     household = [
         f"{a.get('name') or 'Unnamed'} ({q.label('relationship', a.get('relationship')).lower()})" for a in adults
     ]
+    unborn = bool(children and children[0].get("unborn"))
+    lives = "is expected to live" if unborn else ("lives" if len(children) == 1 else "live")
     m["household"] = (
-        f"{who} {'lives' if len(children) == 1 else 'live'} with "
-        + (", ".join(household) if household else "their mother")
-        + ". "
+        f"{who[0].upper()}{who[1:]} {lives} with " + (", ".join(household) if household else "their mother") + ". "
         "Maternal grandmother lives locally and is in regular contact."
     )
     if any(a.get("attendance") == "not_invited" for a in adults):
