@@ -53,6 +53,15 @@ class FieldInput(QWidget):
         """The widget a label's mnemonic focuses."""
         return self.focus_widgets()[0]
 
+    def set_path(self, path: str) -> None:
+        """Name this input and its widgets after the record path (``children[1].age_years``), so that
+        tests, accessibility tools and the editor's focus moves can find a repeated question by its entry."""
+        self.setObjectName(path)
+        for w in self.findChildren(QWidget):
+            name = w.objectName()
+            if name.startswith(self.field.key + "."):
+                w.setObjectName(path + name[len(self.field.key) :])
+
     def input_error(self) -> str | None:
         """A problem with what was typed that the record cannot carry (a date that is not a date)."""
         return None

@@ -161,7 +161,7 @@ class CardItem(RepeatItem):
         self.body.addLayout(self.form)
         for sub in group.field.fields:
             row = FieldRow(sub, group.q, self.box)
-            row.input.setObjectName(f"{group.field.key}[{index}].{sub.key}")
+            row.input.set_path(f"{group.field.key}[{index}].{sub.key}")
             row.add_to(self.form)
             self.rows[sub.key] = row
             if sub.key in after:
@@ -198,7 +198,7 @@ class TableItem(RepeatItem):
                 col += 1
                 continue
             field_input = make_input(sub, group.q, group)
-            field_input.setObjectName(f"{group.field.key}[{index}].{sub.key}")
+            field_input.set_path(f"{group.field.key}[{index}].{sub.key}")
             if isinstance(field_input, BoolInput):
                 field_input.box.setText("")
                 field_input.box.setAccessibleName(sub.plain_label)
@@ -212,6 +212,8 @@ class TableItem(RepeatItem):
         self.cells.append(self.remove)
         self.problem = ProblemLabel(group)
         grid.addWidget(self.problem, line + 1, 0, 1, col + 1)
+        for cell in self.cells:
+            cell.show()  # shown now (not at the next event loop turn) so focus can move to a new row
         self.cells.append(self.problem)
         self.hide()  # the frame itself is not drawn: the cells live in the group's grid
 
@@ -336,6 +338,7 @@ class RepeatGroup(QWidget):
         else:
             item = CardItem(self, index, value, self.after)
             self.cards.addWidget(item)
+            item.show()  # a layout shows a new child of a visible parent only later; focus needs it now
         item.set_value(value)
         for row in item.rows.values():
             row.input.changed.connect(self.changed.emit)
@@ -348,6 +351,7 @@ class RepeatGroup(QWidget):
             head = QLabel(sub.plain_label, self.grid_host)
             head.setStyleSheet("font-weight: 600; color: #333333;")
             self.grid.addWidget(head, 0, col)
+            head.show()
         self.grid.setColumnStretch(len(self.field.fields) + 1, 1)
 
     def _clear(self) -> None:
