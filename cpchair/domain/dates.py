@@ -60,13 +60,27 @@ def working_days_between(start: date, end: date) -> int:
     return weekdays - (bisect_right(hols, end) - bisect_right(hols, start))
 
 
+def _weekday_number(count: int) -> date:
+    """The weekday ``d`` with ``_weekdays_up_to(d) == count`` (its inverse)."""
+    weeks, rest = divmod(count, 5)
+    if rest == 0:
+        weeks, rest = weeks - 1, 5
+    return date(1899, 12, 31) + timedelta(days=weeks * 7 + rest)
+
+
 def add_working_days(start: date, n: int) -> date:
-    """The ``n``-th working day after ``start`` (``start`` itself never counts)."""
+    """The ``n``-th working day after ``start`` (``start`` itself never counts).
+
+    Arithmetic like ``working_days_between``: jump ``n`` weekdays, then by as many more weekdays as
+    bank holidays were passed, until exactly ``n`` working days lie in (start, d] (a few steps at most).
+    """
+    if n <= 0:
+        return start
     d = start
-    while n > 0:
-        d += timedelta(days=1)
-        if is_working_day(d):
-            n -= 1
+    counted = 0
+    while counted < n:
+        d = _weekday_number(_weekdays_up_to(d) + n - counted)
+        counted = working_days_between(start, d)
     return d
 
 
