@@ -25,6 +25,13 @@ NATIONAL_COLOUR = colors.HexColor("#b22222")
 GRID = colors.HexColor("#dddddd")
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    """A drawing whose renderer starts in the bundled font (reportlab would otherwise pull in Helvetica)."""
+    d = Drawing(width, height)
+    d.initialFontName = FONT
+    return d
+
+
 def _label(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -39,7 +46,7 @@ def figure_chart(fig: FigureData, width: float, suppress: bool = False) -> Drawi
     legend_h = 14 if n_series > 1 else 0
     plot_h = max(row_h * len(rows), 30)
     height = plot_h + 24 + legend_h
-    d = Drawing(width, height)
+    d = _drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 18
     chart.width, chart.height = width - 190, plot_h
@@ -96,7 +103,7 @@ def time_chart(fig: FigureData, points: Sequence[Point], width: float, suppress:
     """The figure's headline for each month (or quarter) as vertical bars; a gap is labelled, not drawn."""
     pdf_common.register_fonts()
     height = 120
-    d = Drawing(width, height)
+    d = _drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 34, 30
     chart.width, chart.height = width - 50, height - 48

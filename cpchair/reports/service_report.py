@@ -32,6 +32,13 @@ def period_text(dash: Dashboard) -> str:
     return f"{dates.format_uk(dash.period_from)} to {dates.format_uk(dash.period_to)}"
 
 
+def _table(rows: list[list], widths: list[float]):
+    """pdf_common's ruled table, with plain-text cells (the numbers) in the bundled font, not Helvetica."""
+    table = pdf_common.grid_table(rows, widths)
+    table.setStyle([("FONTNAME", (0, 0), (-1, -1), pdf_common.FONT), ("FONTSIZE", (0, 0), (-1, -1), 9)])
+    return table
+
+
 def _p(text: str, style) -> Paragraph:
     return Paragraph(escape(text), style)
 
@@ -68,7 +75,7 @@ def _summary(dash: Dashboard, suppress: bool, service_name: str, logo_path: str,
     head += [_p("All conferences", st.cell_head), _p("Children discussed", st.cell_head)]
     values = [count_text(c["by_type"].get(t, 0), suppress) for t in types]
     values += [count_text(c["total"], suppress), count_text(c["children"], suppress)]
-    table = pdf_common.grid_table([head, values], [pdf_common.CONTENT_WIDTH / len(head)] * len(head))
+    table = _table([head, values], [pdf_common.CONTENT_WIDTH / len(head)] * len(head))
     table.setStyle([("ALIGN", (0, 1), (-1, -1), "RIGHT")])
     story.append(table)
 
@@ -79,7 +86,7 @@ def _summary(dash: Dashboard, suppress: bool, service_name: str, logo_path: str,
         local = f"{pct_text(fig.headline, suppress)} ({count_text(fig.headline.n, suppress)} of " \
                 f"{count_text(fig.headline.d, suppress)})"  # fmt: skip
         rows.append([_p(nat.label, st.cell), _p(local, st.cell), _p(nat.text.removeprefix("England "), st.cell)])
-    story.append(pdf_common.grid_table(rows, [70 * mm, 45 * mm, 55 * mm]))
+    story.append(_table(rows, [70 * mm, 45 * mm, 55 * mm]))
     for nat in national.NATIONAL:
         note = f"England: {nat.source}." + (f" {nat.caveat}" if nat.caveat else "")
         story.append(_p(note, st.small))
@@ -98,7 +105,7 @@ def _summary(dash: Dashboard, suppress: bool, service_name: str, logo_path: str,
                 pct_text(h, suppress),
             ]
         )
-    table = pdf_common.grid_table(rows, [60 * mm, 40 * mm, 14 * mm, 42 * mm, 14 * mm])
+    table = _table(rows, [60 * mm, 40 * mm, 14 * mm, 42 * mm, 14 * mm])
     table.setStyle([("FONTSIZE", (0, 1), (-1, -1), 8), ("TOPPADDING", (0, 1), (-1, -1), 2),
                     ("BOTTOMPADDING", (0, 1), (-1, -1), 2)])  # fmt: skip
     table.setStyle([("ALIGN", (2, 1), (2, -1), "RIGHT"), ("ALIGN", (4, 1), (4, -1), "RIGHT")])
@@ -126,7 +133,7 @@ def _figure_table(fig: FigureData, suppress: bool):
         widths = [95 * mm, 40 * mm, 25 * mm]
     else:
         widths = [55 * mm, 20 * mm] + [25 * mm, 20 * mm] * len(fig.measure_names)
-    table = pdf_common.grid_table(rows, widths)
+    table = _table(rows, widths)
     table.setStyle([("ALIGN", (1, 1), (-1, -1), "RIGHT")])
     return table
 
@@ -141,7 +148,7 @@ def _chair_table(dash: Dashboard, fig: FigureData, suppress: bool):
         else:
             rows.append([_p(line.chair, st.cell), count_text(m.n, suppress), count_text(m.d, suppress),
                          pct_text(m, suppress)])  # fmt: skip
-    table = pdf_common.grid_table(rows, [60 * mm, 45 * mm, 25 * mm, 25 * mm])
+    table = _table(rows, [60 * mm, 45 * mm, 25 * mm, 25 * mm])
     table.setStyle([("ALIGN", (1, 1), (-1, -1), "RIGHT")])
     return table
 
