@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -93,6 +94,9 @@ def _script_of(ch: str) -> str:
     return unicodedata.name(ch, "right-to-left").split(" ")[0].title()
 
 
+_ASCII_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+
+
 def clean_text(label: str, text: str | None) -> str:
     """``text`` ready to print (NFC, tabs as spaces, control characters dropped), or UnprintableText.
 
@@ -100,8 +104,11 @@ def clean_text(label: str, text: str | None) -> str:
     """
     if not text:
         return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    if text.isascii():  # the common case: every printable ASCII character is in the font
+        return _ASCII_CONTROLS.sub("", text)
     covered = register_fonts()
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    text = unicodedata.normalize("NFC", text)
     out: list[str] = []
     for ch in text:
         if ch == "\n":
