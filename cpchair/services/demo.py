@@ -47,6 +47,7 @@ YEARS = 4  # how far back the demo chair's conferences go
 MAX_CONFERENCES = 200_000
 RECENT_DAYS = 60  # drafts are only among recent conferences: older ones a chair would have completed
 BOOKING_DAYS = 28  # conferences booked this far ahead may already have a draft prepared
+BOOKED_DRAFT_SHARE = 0.35  # ... and this share of them has one
 
 
 class DemoRefused(CpchairError):
@@ -144,7 +145,7 @@ PLAN_ENDED = Pick(
         "plan_ended_other": 5,
     },
 )
-CATEGORY = Pick("category", {"neglect": 50, "emotional": 33, "physical": 8, "sexual": 4, "multiple": 5})
+CATEGORY = Pick("category", {"neglect": 50, "emotional": 36, "physical": 7, "sexual": 3, "multiple": 4})
 EA_CHECK = Pick("emotional_abuse_check", {"confirmed": 50, "changed_to_neglect": 40, "changed_to_multiple": 10})
 PLAN_SEQUENCE = Pick("plan_sequence", {"first": 78, "second": 15, "third_or_more": 4, "not_known": 3})
 DELAY = Pick(
@@ -371,7 +372,7 @@ class _Generator:
                 male = relationship in self.male
                 first = rng.choice(MALE_NAMES if male else FEMALE_NAMES)
                 reason = None
-                if male and rng.random() < 0.12:
+                if male and rng.random() < 0.15:
                     reason = NOT_INVITED_FATHER(rng)
                 adults.append(
                     _Adult(
@@ -404,7 +405,7 @@ class _Generator:
         """A birth father: about a quarter are not invited (whereabouts unknown, in prison, ...)."""
         rng = self.rng
         last = surname if rng.random() < 0.5 else rng.choice(SURNAMES)
-        reason = NOT_INVITED_FATHER(rng) if rng.random() < 0.22 else None
+        reason = NOT_INVITED_FATHER(rng) if rng.random() < 0.32 else None
         return _Adult(f"{rng.choice(MALE_NAMES)} {last}", "birth_father", reason, self._engaged(issues, 0.62))
 
     def _engaged(self, issues: list[str], p_any: float) -> list[str]:
@@ -453,7 +454,7 @@ class _Generator:
         if not children:
             return
         if conf > self.today:
-            if conf <= self.today + timedelta(days=BOOKING_DAYS) and rng.random() < 0.5:
+            if conf <= self.today + timedelta(days=BOOKING_DAYS) and rng.random() < BOOKED_DRAFT_SHARE:
                 self._booked(fam, kind, conf, strategy, children, sequence, None)
             return
         delay = None
@@ -507,15 +508,23 @@ class _Generator:
         rng = self.rng
         ending = ENDING_REVIEW(rng)
         early_leaver = on_plan[-1] if len(on_plan) > 1 and rng.random() < 0.08 else None
-        due = dates.add_months(plan_start, dates.FIRST_REVIEW_MONTHS)
         last_end = plan_start
         for n in range(1, ending + 1):
-            if rng.random() < 0.06:
-                held = _next_working_day(due + timedelta(days=rng.randint(1, 25)))
+            if n == 1:
+                due = dates.add_months(plan_start, dates.FIRST_REVIEW_MONTHS)
+            elif n == ending and self.interval > 2 and rng.random() < 0.2:
+                due = dates.add_months(last_end, rng.randint(2, self.interval - 1))  # brought forward to end it
             else:
-                held = _previous_working_day(due - timedelta(days=rng.randint(0, 14)))
+                due = dates.add_months(last_end, self.interval)
+            timing = rng.random()
+            if timing < 0.06:  # late: out of timescale
+                held = _next_working_day(due + timedelta(days=rng.randint(1, 25)))
+            elif timing < 0.4:  # on the day it falls due
+                held = _previous_working_day(due)
+            else:
+                held = _previous_working_day(due - timedelta(days=rng.randint(1, 14)))
             if held > self.today:
-                if held <= self.today + timedelta(days=BOOKING_DAYS) and rng.random() < 0.5:
+                if held <= self.today + timedelta(days=BOOKING_DAYS) and rng.random() < BOOKED_DRAFT_SHARE:
                     self._booked(fam, "review", held, None, on_plan, sequence, (plan_start, categories))
                 return
             if due < self.today and (self.today - due).days <= 40 and (not self.overdue_made or rng.random() < 0.08):
@@ -549,7 +558,6 @@ class _Generator:
             on_plan = staying
             if not on_plan or len(self.records) >= target:
                 break
-            due = dates.add_months(held, self.interval)
         if not on_plan and rng.random() < 0.05:
             self._second_plan(fam, last_end, sequence, target)
 
@@ -628,7 +636,7 @@ class _Generator:
         split = "domestic_abuse" in fam.issues
         out = []
         for a in fam.adults:
-            reason = a.not_invited_reason if rng.random() >= 0.15 else None
+            reason = a.not_invited_reason if rng.random() >= 0.1 else None
             if reason is not None:
                 attendance, invited = "not_invited", False
             else:
