@@ -222,7 +222,7 @@ def test_children_can_be_added_and_removed_but_not_below_one(qtbot, editor, db):
     qtbot.mouseClick(group.items[0].remove, Qt.MouseButton.LeftButton)
     assert len(group.items) == 1
     assert group.items[0].rows["name"].input.value() == "Baby"
-    assert group.items[0].box.title() == "Child 1"
+    assert group.items[0].box.title() == "Child 1: Baby"
     ed.flush()
     children = stored(db, ed.conference_id).answers["children"]
     assert [(c["name"], c["unborn"]) for c in children] == [("Baby", True)]

@@ -37,7 +37,6 @@ from cpchair.gui.form import rules
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
     HELP_STYLE,
-    LOCAL_STYLE,
     CardItem,
     FieldRow,
     ProblemLabel,
@@ -92,7 +91,7 @@ def _get_dotted(record: dict[str, Any], key: str) -> Any:
 def _boxed(label: QLabel) -> QWidget:
     """A wrapped label inside a form row, in a box of its own: a bare wrapped QLabel as a QFormLayout field
     gets the height of one line and is clipped."""
-    label.setWordWrap(True)
+    label.setWordWrap(False)  # short sentences with their own line breaks: never clipped by the form's width
     box = QWidget(label.parentWidget())
     lay = QVBoxLayout(box)
     lay.setContentsMargins(0, 0, 0, 0)
@@ -252,8 +251,6 @@ class ConferenceEditor(QWidget):
                 form.addRow("Next review", _boxed(review))
             else:
                 lay.addWidget(review)
-        if section.fields and all(f.local for f in section.fields) and section.key != "details":
-            lay.addWidget(small_label("Everything on this page stays on this computer.", LOCAL_STYLE, page))
         lay.addStretch(1)
         scroll.setWidget(page)
         self.scrolls.append(scroll)
@@ -364,6 +361,10 @@ class ConferenceEditor(QWidget):
 
     def _apply_rules(self, rec: dict[str, Any]) -> None:
         """Show the questions that apply, and put derived answers back on screen."""
+        for group in self.groups.values():
+            for item in group.items:
+                if isinstance(item, CardItem):
+                    item.retitle()
         self.rows["delay_reason"].set_row_visible(self.forms["delay_reason"], rules.delay_applies(rec, self.q))
         children = rec.get("children") or []
         decision_list = rules.decision_list(rec)
@@ -373,7 +374,9 @@ class ConferenceEditor(QWidget):
             item.set_row_visible("category", rules.on_plan(child, self.q))
             item.set_row_visible("plan_start_date", rules.plan_start_applies(rec, child))
             start = item.rows["plan_start_date"].input
-            start.set_read_only(rules.plan_start_fixed(child))
+            start.set_read_only(
+                rules.plan_start_fixed(child), "A plan started at this conference starts on the conference date."
+            )
             if rules.plan_start_fixed(child) and start.value() != child["plan_start_date"]:
                 start.set_value(child["plan_start_date"])
             check = item.rows["emotional_abuse_check"].input
@@ -456,7 +459,7 @@ class ConferenceEditor(QWidget):
             months = self._interval if rec.get("conference_type") == "review" else dates.FIRST_REVIEW_MONTHS
             review = f"Next review conference due by {dates.format_uk(due)} ({months} months after this conference)."
         for label in self.review_labels:
-            label.setText(review if label.objectName().endswith("details") else f"Next review: {review}")
+            label.setText(review)
         ctype = self.q.label("conference_type", rec.get("conference_type")) or "Conference"
         parts = [ctype, dates.format_uk(conf), (rec.get("family_name") or "").strip()]
         self.heading.setText(" · ".join(p for p in parts if p))

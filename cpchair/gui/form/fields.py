@@ -114,9 +114,13 @@ class DateInput(FieldInput):
     def focus_widgets(self) -> list[QWidget]:
         return [self.edit]
 
-    def set_read_only(self, read_only: bool) -> None:
+    def set_read_only(self, read_only: bool, why: str = "") -> None:
+        """A date the form fills in itself: shown greyed, still readable and selectable."""
+        if read_only == self.edit.isReadOnly():
+            return
         self.edit.setReadOnly(read_only)
-        self.edit.setFocusPolicy(self.edit.focusPolicy())
+        self.edit.setStyleSheet("QLineEdit { background: palette(window); color: #444444; }" if read_only else "")
+        self.edit.setToolTip(why if read_only else "")
 
 
 class BoolInput(FieldInput):

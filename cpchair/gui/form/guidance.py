@@ -32,6 +32,7 @@ class CategoryGuidance(QWidget):
         self.q = q
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        self.setMaximumWidth(760)  # a paragraph, not a banner: lines short enough to read
 
         self.ea = QFrame(self)
         self.ea.setObjectName("guidance")

@@ -106,7 +106,6 @@ class FieldRow(QWidget):
             return
         self.label = QLabel(self.field.label)
         self.label.setBuddy(self.input.buddy())
-        self.label.setWordWrap(True)
         form.addRow(self.label, self)
 
     def set_row_visible(self, form: QFormLayout, visible: bool) -> None:
@@ -168,6 +167,12 @@ class CardItem(RepeatItem):
                 extra = after[sub.key](self)
                 self.form.addRow("", extra)
                 self.extras[sub.key] = extra
+        # Every entry's labels get the same width, so the answers of child 1 and child 2 line up.
+        metrics = self.box.fontMetrics()
+        width = max(metrics.horizontalAdvance(sub.plain_label) for sub in group.field.fields) + 12
+        for row in self.rows.values():
+            if row.label is not None:
+                row.label.setMinimumWidth(width)
         self.remove = QPushButton(f"Remove {noun} {index + 1}", self.box)
         self.remove.setObjectName(f"{group.field.key}[{index}].remove")
         buttons = QHBoxLayout()
@@ -177,6 +182,18 @@ class CardItem(RepeatItem):
 
     def set_row_visible(self, key: str, visible: bool) -> None:
         self.rows[key].set_row_visible(self.form, visible)
+
+    def retitle(self) -> None:
+        """'Child 1: Mia', 'Adult 2: Birth father': the box says whom it is about."""
+        noun = ITEM_NOUNS.get(self.group.field.key, "entry").capitalize()
+        parts = []
+        if "name" in self.rows and self.rows["name"].input.value().strip():
+            parts.append(self.rows["name"].input.value().strip())
+        if "relationship" in self.rows and self.rows["relationship"].input.value():
+            parts.append(self.group.q.label("relationship", self.rows["relationship"].input.value()))
+        title = f"{noun} {self.index + 1}" + (f": {', '.join(parts)}" if parts else "")
+        if self.box.title() != title:
+            self.box.setTitle(title)
 
 
 class TableItem(RepeatItem):
@@ -202,11 +219,19 @@ class TableItem(RepeatItem):
             if isinstance(field_input, BoolInput):
                 field_input.box.setText("")
                 field_input.box.setAccessibleName(sub.plain_label)
+            combo = getattr(field_input, "combo", None)
+            if combo is not None:
+                combo.setMinimumWidth(0)  # a table column is as wide as its longest answer, no wider
             grid.addWidget(field_input, line, col)
             self.rows[sub.key] = _Cell(sub, field_input)
             self.cells.append(field_input)
             col += 1
-        self.remove = QPushButton(f"Remove {noun} {index + 1}", group)
+        if group.fixed_key:
+            # "Remove" beside "Police" reads better than a number; the accessible name says which.
+            self.remove = QPushButton("Remove", group)
+            self.remove.setAccessibleName(f"Remove {self.fixed_label.text()}")
+        else:
+            self.remove = QPushButton(f"Remove {noun} {index + 1}", group)
         self.remove.setObjectName(f"{group.field.key}[{index}].remove")
         grid.addWidget(self.remove, line, col)
         self.cells.append(self.remove)
