@@ -170,8 +170,7 @@ def latest_conference_dates(session: Session, family_refs: list[str] | set[str])
         select(Conference.family_ref, func.max(Conference.conference_date))
         .where(
             Conference.family_ref.in_(refs),
-            Conference.status == "complete",
-            Conference.deleted_at.is_(None),
+            Conference.status == "complete",  # deletion markers are drafts with no family_ref: never matched
         )
         .group_by(Conference.family_ref)
     )

@@ -293,6 +293,15 @@ SORT_COLUMNS = {
 
 
 def count(session: Session, search: str | None = None) -> int:
+    if not (search or "").strip():
+        # Fast path for the list's start-up: ``deleted_at`` sits after the large JSON columns, so testing it
+        # on every row reads the whole file (~0.1 s at 20,000 conferences). All rows are counted from an
+        # index instead, less the deletion markers, which ``delete`` leaves as drafts (an indexed status).
+        total = session.scalar(select(func.count()).select_from(Conference))
+        markers = session.scalar(
+            select(func.count()).where(Conference.status == DRAFT, Conference.deleted_at.is_not(None))
+        )
+        return total - markers
     return session.scalar(select(func.count()).select_from(_summary_query(search).subquery()))
 
 
