@@ -11,7 +11,7 @@ import types
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-from services.records import valid_answers
+from services.records import child, valid_answers
 
 from cpchair import settings
 from cpchair.gui import prompts
@@ -128,18 +128,21 @@ def test_list_shows_uk_dates_labels_and_review_due(qtbot, chair_settings):
     _add(db, valid_answers("review", "2027-03-09", family_ref="REF-2", family_name="Brown"), complete=True)
     _add(db, valid_answers("initial", "2026-12-01", family_ref="REF-2", family_name="Brown"), complete=True)
     _add(db, valid_answers("review", "2027-06-08", family_ref="REF-3", family_name="Clarke"))
+    no_plan = [child("N1", "Nia", "no_plan_cin")]
+    _add(db, valid_answers("initial", "2027-01-05", no_plan, family_ref="REF-4", family_name="Dale"), complete=True)
     window = MainWindow(db, today=TODAY)
     qtbot.addWidget(window)
     model = window.list_page.model
-    assert _texts(model, DATE) == ["08/06/2027", "06/04/2027", "09/03/2027", "01/12/2026"]
+    assert _texts(model, DATE) == ["08/06/2027", "06/04/2027", "09/03/2027", "05/01/2027", "01/12/2026"]
     assert _texts(model, TYPE)[:2] == ["Review conference (RCPC)", "Initial conference (ICPC)"]
-    assert _texts(model, FAMILY_NAME) == ["Clarke", "Adams", "Brown", "Brown"]
-    assert _texts(model, STATUS) == ["Draft", "Complete", "Complete", "Complete"]
+    assert _texts(model, FAMILY_NAME) == ["Clarke", "Adams", "Brown", "Dale", "Brown"]
+    assert _texts(model, STATUS) == ["Draft", "Complete", "Complete", "Complete", "Complete"]
     # Adams: initial 06/04/2027 + 3 months = 06/07/2027, 15 days after 21/06/2027.
     # Brown's review of 09/03/2027 continues the plan for 6 months: due 09/09/2027.
     # Brown's earlier initial was followed by that review, so its own review date is no longer due.
-    assert _texts(model, REVIEW) == ["", "in 15 days", "in 80 days", "later conference held"]
-    assert window.list_page.count_label.text() == "4 conferences"
+    # A draft decides nothing yet; a completed conference that put no child on a plan sets no review.
+    assert _texts(model, REVIEW) == ["", "in 15 days", "in 80 days", "none due (no plan)", "later conference held"]
+    assert window.list_page.count_label.text() == "5 conferences"
 
 
 def test_list_is_sorted_in_sql_by_clicking_headers_and_searched(qtbot, main_window, db):
@@ -392,3 +395,36 @@ def test_make_application_sets_uk_locale(qapp):
     make_application([])
     assert QLocale().toString(QDate(2026, 3, 4), QLocale.FormatType.ShortFormat) == "04/03/2026"
     assert qapp.organizationName() == "cpchair" and qapp.applicationName() == "cpchair"
+
+
+def test_first_start_asks_who_you_are_and_can_fill_sample_data(qtbot, db, monkeypatch):
+    """The whole first-run path through the window: the dialog, then the real demo generator, then the list."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cpchair.gui.dialogs import first_run
+    from cpchair.gui.main_window import MainWindow
+
+    monkeypatch.setattr(first_run, "SAMPLE_CONFERENCES", 12)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "cpchair"
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, first_run.FirstRunDialog)
+        qtbot.keyClicks(dialog.name_edit, "Priya Shah")
+        dialog.role_buttons["coordinator"].click()
+        dialog.sample_button.click()
+
+    QTimer.singleShot(0, answer)
+    window.maybe_first_run()
+    assert window.windowTitle() == "cpchair — Priya Shah"
+    assert not window.nav.item(2).isHidden()  # a coordinator sees the workspace
+    with db.session() as s:
+        assert settings.get(s, "chair_name") == "Priya Shah" and settings.get(s, "first_run_done") is True
+        stored = svc.count(s)
+    assert stored >= 12
+    assert window.list_page.model.total == stored and window.list_page.model.rowCount() > 0
+    window.maybe_first_run()  # asked once only: no dialog now (a modal would block this call)

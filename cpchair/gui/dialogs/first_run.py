@@ -31,8 +31,9 @@ ROLES = (
 )
 
 
-def load_sample_data(db, conferences: int = SAMPLE_CONFERENCES, seed: int = SAMPLE_SEED) -> str | None:
+def load_sample_data(db, conferences: int | None = None, seed: int = SAMPLE_SEED) -> str | None:
     """Fill the database with sample conferences. Returns None on success, else a sentence saying why not."""
+    conferences = conferences or SAMPLE_CONFERENCES
     try:
         from cpchair.services import demo
 
@@ -101,6 +102,8 @@ class FirstRunDialog(QDialog):
         self.sample_button.clicked.connect(lambda: self._finish(explore=True))
 
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(QLabel("<h2>Welcome to cpchair</h2>"))
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error_label)

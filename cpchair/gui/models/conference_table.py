@@ -171,6 +171,8 @@ class ConferenceTableModel(QAbstractTableModel):
             return status_text(s.status)
         if self.superseded(s):
             return "later conference held"
+        if s.status == COMPLETE and s.next_review_due is None:
+            return "none due (no plan)"
         return review_text(self.review_due(s), self.today)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
