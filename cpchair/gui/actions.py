@@ -28,6 +28,7 @@ class Actions(QObject):
     about = Signal()
     quit = Signal()
     show_page = Signal(str)
+    find = Signal()
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -93,6 +94,9 @@ class Actions(QObject):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
 
+        self.find_action = make(
+            "&Find conference…", self.find, QKeySequence.StandardKey.Find, "Search by family reference or name"
+        )
         self.page_actions: dict[str, QAction] = {}
         for key, text, shortcut in PAGES:
             action = QAction(text, window)
@@ -119,6 +123,8 @@ class Actions(QObject):
         view_menu = bar.addMenu("&View")
         for action in self.page_actions.values():
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.find_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 

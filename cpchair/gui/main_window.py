@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.coordinator_page = None
         self.conference_view = None
         self._list_stale = False
+        self._shown_once = False
         with db.session() as s:
             self.chair_name = settings.get(s, "chair_name")
             self.role = settings.get(s, "role")
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         a.about.connect(self.about)
         a.quit.connect(self.close)
         a.show_page.connect(self.show_page)
+        a.find.connect(self.find)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.list_page.open_requested.connect(self.open_conference)
 
@@ -155,6 +157,18 @@ class MainWindow(QMainWindow):
         self._select_nav(key)
         self.stack.setCurrentWidget(page)
         self.actions.set_conference_open(False)
+
+    def find(self) -> None:
+        self.show_page("conferences")
+        self.list_page.search_edit.setFocus()
+        self.list_page.search_edit.selectAll()
+
+    def showEvent(self, event) -> None:
+        """On the first show, put the keyboard in the list, so arrows and Enter work at once."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.list_page.view.setFocus()
 
     def _ensure_conference_view(self):
         if self.conference_view is None:

@@ -284,6 +284,10 @@ def test_coordinator_workspace_is_hidden_for_a_chair_but_reachable_from_view_men
     assert main_window.current_page() == "coordinator" and not nav.item(2).isHidden()
     nav.setCurrentRow(1)
     assert main_window.current_page() == "caseload"
+    main_window.actions.find_action.trigger()  # Ctrl+F: back to the list, in the search box
+    assert main_window.current_page() == "conferences"
+    assert main_window.list_page.search_edit.hasFocus()
+    assert main_window.actions.find_action.shortcut().toString() == "Ctrl+F"
 
 
 # --- settings ----------------------------------------------------------------------------------------------
