@@ -32,7 +32,7 @@ from cpchair import settings
 from cpchair.domain import dates
 from cpchair.domain.questionnaire import Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
-from cpchair.errors import CpchairError, InvalidRecord
+from cpchair.errors import CpchairError, InvalidRecord, NotFound
 from cpchair.gui.form import rules
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
@@ -140,6 +140,8 @@ class ConferenceEditor(QWidget):
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.save)
         self._remap()
+        # Focus given to the editor (by the window opening a conference) lands in the first question.
+        self.setFocusProxy(self.rows[self.q.sections[0].fields[0].key].input.buddy())
         self.setEnabled(False)
 
     # ------------------------------------------------------------------------------------------------ build
@@ -485,13 +487,14 @@ class ConferenceEditor(QWidget):
 
     # ------------------------------------------------------------------------------------------------ public
     def load(self, conference_id: str) -> None:
-        """Show a conference (saving the one shown before, if it had changes)."""
-        if self.conference_id is not None and conference_id != self.conference_id:
-            self.flush()
+        """Show a conference (saving what is on screen first, if it had changes: even a reload of the same
+        conference must not drop typing that the autosave had not written yet)."""
+        self.flush()
         with self.db.session() as s:
             detail = conferences.get(s, conference_id)
             self._interval = settings.get(s, "review_interval_months")
         self.timer.stop()
+        switching = detail.id != self.conference_id
         self.conference_id = detail.id
         self.status = detail.status
         base = conferences.blank_answers()
@@ -502,6 +505,8 @@ class ConferenceEditor(QWidget):
         self._dirty = False
         self._show_all = detail.status == conferences.COMPLETE
         self._say("")
+        if switching:
+            self.show_page(0)  # another conference starts at its first page
         self.setEnabled(True)
         self._fill(base)
         self._emit_status()
@@ -516,6 +521,9 @@ class ConferenceEditor(QWidget):
         try:
             with self.db.session() as s, s.begin():
                 detail = conferences.save(s, self.conference_id, answers)
+        except NotFound as exc:  # deleted meanwhile (another window, a restore): retrying cannot help
+            self._say(f"Not saved: {exc} Copy anything you need from this screen.", BANNER_ERROR)
+            return
         except Exception as exc:  # the chair must see any failure, and keep what is on screen
             self._say(f"Not saved: {exc}. Your answers are still on screen; saving will be tried again.", BANNER_ERROR)
             self.timer.start()
