@@ -1,12 +1,50 @@
-"""GUI: the coordinator's workspace (merge, dashboard, conflicts). (Interface placeholder: its owner replaces it.)"""
+"""The coordinator's workspace: the dashboard, merging from the shared folder, and conflicts to resolve.
+
+Why one page with tabs: the coordinator's month is "merge, look, resolve, report", and each step changes
+what the others show. After a merge the dashboard and the conflict list refresh themselves, and resolving a
+conflict refreshes the dashboard, so no figure on screen is ever older than the database.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from datetime import date
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from cpchair.gui.coordinator.conflicts_view import ConflictsView
+from cpchair.gui.coordinator.dashboard_view import DashboardView
+from cpchair.gui.coordinator.merge_panel import MergePanel
 
 
 class CoordinatorWorkspace(QWidget):
-    def __init__(self, db, parent: QWidget | None = None) -> None:
+    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        QVBoxLayout(self).addWidget(QLabel("The coordinator's workspace is being built."))
+        self.dashboard = DashboardView(db, today=today)
+        self.merge_panel = MergePanel(db)
+        self.conflicts = ConflictsView(db)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.dashboard, "&Dashboard")
+        self.tabs.addTab(self.merge_panel, "&Merge exports")
+        self.tabs.addTab(self.conflicts, "Con&flicts")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+        self.merge_panel.merged.connect(self._after_merge)
+        self.conflicts.resolved.connect(lambda _pk: self.dashboard.refresh())
+        self.conflicts.count_changed.connect(self._conflict_count)
+        self._conflict_count(self.conflicts.table.rowCount())
+
+    def _after_merge(self, _summary: dict) -> None:
+        self.conflicts.refresh()
+        self.dashboard.refresh()
+
+    def _conflict_count(self, n: int) -> None:
+        index = self.tabs.indexOf(self.conflicts)
+        self.tabs.setTabText(index, f"Con&flicts ({n})" if n else "Con&flicts")
+
+    def show_tab(self, name: str) -> None:
+        """``dashboard``, ``merge`` or ``conflicts``."""
+        widget = {"dashboard": self.dashboard, "merge": self.merge_panel, "conflicts": self.conflicts}[name]
+        self.tabs.setCurrentWidget(widget)

@@ -1,0 +1,168 @@
+"""A small QPainter bar chart: horizontal bars for a figure's rows, vertical bars for months and quarters.
+
+Why QPainter and not QtCharts: the dashboard needs only bars, a dashed national line and gaps that read as
+gaps; a hundred lines of painting do that, look the same on every platform, start instantly and are easy to
+grab in a test. The widget is fed plain lists and never knows where the numbers came from.
+A value of None is drawn as no bar with a grey "no data" (or the given gap text), never as a zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+SERIES_COLOURS = (QColor("#1f5f8b"), QColor("#e08a1e"))
+NATIONAL_COLOUR = QColor("#b22222")
+GRID = QColor("#d8d8d8")
+MUTED = QColor("#777777")
+
+
+class BarChart(QWidget):
+    """Percentages (0–100) as bars. ``horizontal``: one row per label; otherwise one column per label."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.labels: list[str] = []
+        self.series: list[list[float | None]] = []
+        self.series_names: list[str] = []
+        self.gap_texts: list[str] = []
+        self.national: float | None = None
+        self.national_text = ""
+        self.horizontal = True
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Chart")
+
+    def set_data(
+        self,
+        labels: Sequence[str],
+        series: Sequence[Sequence[float | None]],
+        *,
+        horizontal: bool = True,
+        series_names: Sequence[str] = (),
+        national: float | None = None,
+        national_text: str = "",
+        gap_texts: Sequence[str] = (),
+    ) -> None:
+        self.labels = list(labels)
+        self.series = [list(s) for s in series]
+        self.series_names = list(series_names)
+        self.horizontal = horizontal
+        self.national = national
+        self.national_text = national_text
+        self.gap_texts = list(gap_texts) or ["no data"] * len(self.labels)
+        self.setFixedHeight(self.sizeHint().height())
+        desc = "; ".join(
+            f"{label}: " + ", ".join("no data" if s[i] is None else f"{s[i]:.1f}%" for s in self.series)
+            for i, label in enumerate(self.labels)
+        )
+        self.setAccessibleDescription(desc)
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        if self.horizontal:
+            rows = max(len(self.labels), 1)
+            per_row = 9 * len(self.series or [[]]) + 7
+            legend = 18 if len(self.series) > 1 else 0
+            return QSize(420, rows * per_row + 34 + legend)
+        return QSize(420, 170)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt's name)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+        p.setFont(font)
+        if self.horizontal:
+            self._paint_horizontal(p, QFontMetrics(font))
+        else:
+            self._paint_vertical(p, QFontMetrics(font))
+        p.end()
+
+    # --- horizontal: one row per label ------------------------------------------------------------------
+    def _paint_horizontal(self, p: QPainter, fm: QFontMetrics) -> None:
+        legend = 18 if len(self.series) > 1 else 0
+        label_w = min(max((fm.horizontalAdvance(t) for t in self.labels), default=0) + 8, self.width() * 0.42)
+        plot = QRectF(label_w, 12 + legend, self.width() - label_w - 44, self.height() - 34 - legend)
+        self._grid_x(p, fm, plot)
+        n_series = max(len(self.series), 1)
+        row_h = plot.height() / max(len(self.labels), 1)
+        bar_h = min(9.0, (row_h - 6) / n_series)
+        for i, label in enumerate(self.labels):
+            top = plot.top() + i * row_h
+            p.setPen(self.palette().text().color())
+            text = fm.elidedText(label, Qt.TextElideMode.ElideRight, int(label_w - 6))
+            p.drawText(QRectF(0, top, label_w - 6, row_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       text)  # fmt: skip
+            for s, values in enumerate(self.series):
+                y = top + (row_h - n_series * bar_h) / 2 + s * bar_h
+                value = values[i]
+                if value is None:
+                    p.setPen(MUTED)
+                    p.drawText(QRectF(plot.left() + 3, y - 2, 80, bar_h + 4), Qt.AlignmentFlag.AlignVCenter,
+                               self.gap_texts[i])  # fmt: skip
+                    continue
+                w = plot.width() * max(0.0, min(value, 100.0)) / 100
+                p.fillRect(QRectF(plot.left(), y, w, bar_h - 1), SERIES_COLOURS[s % 2])
+                p.setPen(self.palette().text().color())
+                p.drawText(QRectF(plot.left() + w + 3, y - 3, 50, bar_h + 6), Qt.AlignmentFlag.AlignVCenter,
+                           f"{value:.1f}%")  # fmt: skip
+        if self.national is not None:
+            x = plot.left() + plot.width() * self.national / 100
+            p.setPen(QPen(NATIONAL_COLOUR, 1.2, Qt.PenStyle.DashLine))
+            p.drawLine(int(x), int(plot.top() - 4), int(x), int(plot.bottom()))
+            p.setPen(NATIONAL_COLOUR)
+            p.drawText(QRectF(x - 150, plot.top() - 16 - legend, 300, 14), Qt.AlignmentFlag.AlignHCenter,
+                       self.national_text)  # fmt: skip
+        if legend:
+            x = plot.left()
+            for s, name in enumerate(self.series_names):
+                p.fillRect(QRectF(x, 2, 10, 10), SERIES_COLOURS[s % 2])
+                p.setPen(self.palette().text().color())
+                p.drawText(QRectF(x + 14, 0, 200, 14), Qt.AlignmentFlag.AlignVCenter, name)
+                x += fm.horizontalAdvance(name) + 34
+
+    def _grid_x(self, p: QPainter, fm: QFontMetrics, plot: QRectF) -> None:
+        for pct in range(0, 101, 25):
+            x = plot.left() + plot.width() * pct / 100
+            p.setPen(GRID)
+            p.drawLine(int(x), int(plot.top()), int(x), int(plot.bottom()))
+            p.setPen(MUTED)
+            p.drawText(QRectF(x - 20, plot.bottom() + 2, 40, 14), Qt.AlignmentFlag.AlignHCenter, f"{pct}%")
+
+    # --- vertical: one column per month or quarter --------------------------------------------------------
+    def _paint_vertical(self, p: QPainter, fm: QFontMetrics) -> None:
+        plot = QRectF(36, 14, self.width() - 44, self.height() - 44)
+        for pct in range(0, 101, 25):
+            y = plot.bottom() - plot.height() * pct / 100
+            p.setPen(GRID)
+            p.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
+            p.setPen(MUTED)
+            p.drawText(QRectF(0, y - 7, 32, 14), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{pct}%")
+        n = max(len(self.labels), 1)
+        col_w = plot.width() / n
+        values = self.series[0] if self.series else []
+        for i, label in enumerate(self.labels):
+            left = plot.left() + i * col_w
+            p.setPen(self.palette().text().color())
+            text = fm.elidedText(label, Qt.TextElideMode.ElideRight, int(col_w))
+            p.drawText(QRectF(left, plot.bottom() + 3, col_w, 14), Qt.AlignmentFlag.AlignHCenter, text)
+            value = values[i] if i < len(values) else None
+            if value is None:
+                p.setPen(MUTED)
+                p.drawText(QRectF(left, plot.bottom() - 16, col_w, 14), Qt.AlignmentFlag.AlignHCenter,
+                           self.gap_texts[i])  # fmt: skip
+                continue
+            h = plot.height() * max(0.0, min(value, 100.0)) / 100
+            bar = QRectF(left + col_w * 0.18, plot.bottom() - h, col_w * 0.64, h)
+            p.fillRect(bar, SERIES_COLOURS[0])
+            p.setPen(self.palette().text().color())
+            p.drawText(QRectF(left, bar.top() - 15, col_w, 14), Qt.AlignmentFlag.AlignHCenter, f"{value:.0f}%")
+        if self.national is not None:
+            y = plot.bottom() - plot.height() * self.national / 100
+            p.setPen(QPen(NATIONAL_COLOUR, 1.2, Qt.PenStyle.DashLine))
+            p.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
+            p.setPen(NATIONAL_COLOUR)
+            p.drawText(QRectF(plot.right() - 300, 0, 300, 13), Qt.AlignmentFlag.AlignRight, self.national_text)

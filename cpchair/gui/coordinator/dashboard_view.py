@@ -1,0 +1,341 @@
+"""The coordinator's dashboard: a card per figure (chart, numbers with their denominator, England beside it)
+for a chosen period and chair, seen for the whole period, month by month, or chair by chair.
+
+Why cards of numbers and not only charts: a percentage without its denominator misleads (3 of 4 is 75%), so
+each card says "of 58 initial conferences" and lists n and % under the chart. The numbers come whole from
+``cpchair.services.dashboard``; this module only lays them out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cpchair.domain import dates
+from cpchair.errors import CpchairError
+from cpchair.gui.coordinator.chart_view import BarChart
+from cpchair.services import dashboard as svc
+
+PERIOD, OVER_TIME, BY_CHAIR = "period", "over_time", "by_chair"
+VIEWS = ((PERIOD, "Whole period"), (OVER_TIME, "Over time (by month; fathers by quarter)"), (BY_CHAIR, "By chair"))
+THIS_YEAR, LAST_YEAR, CUSTOM = "this_year", "last_year", "custom"
+ALL_CHAIRS = "All chairs"
+
+
+def _pct(m: svc.Measure | None) -> str:
+    return "–" if m is None or m.pct is None else f"{m.pct:.1f}%"
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class FigureCard(QFrame):
+    """One figure: title, headline with its denominator, national comparison, chart and a small table."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName(f"card_{key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.national = QLabel()
+        self.national.setWordWrap(True)
+        self.national.setStyleSheet("color: #b22222;")
+        self.chart = BarChart()
+        self.table = QTableWidget(0, 3)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555555;")
+        layout = QVBoxLayout(self)
+        layout.setSpacing(4)
+        for w in (self.title, self.headline, self.national, self.chart, self.table, self.note):
+            layout.addWidget(w)
+        layout.addStretch(1)
+
+    def show_figure(self, fig: svc.FigureData, dash: svc.Dashboard, view: str) -> None:
+        h = fig.headline
+        self.title.setText(f"<b>{fig.title}</b>")
+        self.headline.setText(
+            f"<span style='font-size:15pt'><b>{_pct(h)}</b></span> {fig.headline_label.lower()}: "
+            f"{h.n:,} of {h.d:,} {fig.population}"
+        )
+        nat = fig.national
+        self.national.setVisible(nat is not None)
+        if nat is not None:
+            self.national.setText(f"{nat.text} (dashed line).")
+        self.title.setToolTip(fig.question)
+        self.note.setText(" ".join(fig.notes))
+        self.note.setVisible(bool(fig.notes) and view == PERIOD)
+        nat_pct = nat.pct if nat else None
+        nat_text = f"England {nat.pct:.1f}%" if nat else ""
+        if view == OVER_TIME:
+            points = dash.over_time.get(fig.key, [])
+            self.chart.set_data(
+                [_short(p.label) for p in points],
+                [[p.value.pct if p.value else None for p in points]],
+                horizontal=False,
+                national=nat_pct,
+                national_text=nat_text,
+            )
+            self._fill([fig.headline_label, "Of", "%"], [(p.label, p.value) for p in points])
+        elif view == BY_CHAIR:
+            lines = dash.by_chair.get(fig.key, [])
+            self.chart.set_data(
+                [line.chair for line in lines],
+                [[line.value.pct if line.value else None for line in lines]],
+                national=nat_pct,
+                national_text=nat_text,
+            )
+            self._fill([fig.headline_label, "Of", "%"], [(line.chair, line.value) for line in lines])
+        else:
+            n_series = len(fig.measure_names)
+            self.chart.set_data(
+                [r.label for r in fig.rows],
+                [[r.measures[i].pct for r in fig.rows] for i in range(n_series)],
+                series_names=[f"{name} (% of invited)" for name in fig.measure_names] if n_series > 1 else (),
+                national=nat_pct,
+                national_text=nat_text,
+                gap_texts=["–"] * len(fig.rows),
+            )
+            if n_series > 1:
+                self._fill_multi(fig)
+            else:
+                self._fill([fig.measure_names[0], "%"], [(r.label, r.measures[0]) for r in fig.rows], of=False)
+        self.table.setFixedHeight(min(self.table.verticalHeader().length() + self.table.horizontalHeader().height()
+                                      + 4, 260))  # fmt: skip
+
+    def _fill(self, headers: list[str], rows: list[tuple[str, svc.Measure | None]], of: bool = True) -> None:
+        self.table.clear()
+        self.table.setColumnCount(len(headers) + 1)
+        self.table.setHorizontalHeaderLabels(["", *headers])
+        self.table.setRowCount(len(rows))
+        for i, (label, m) in enumerate(rows):
+            cells = [label]
+            if m is None:
+                cells += ["no data"] + ([""] if of else []) + [""]
+            else:
+                cells += [f"{m.n:,}"] + ([f"{m.d:,}"] if of else []) + [_pct(m)]
+            self._row(i, cells)
+        self._size_columns()
+
+    def _fill_multi(self, fig: svc.FigureData) -> None:
+        headers = ["", "Invited"]
+        for name in fig.measure_names:
+            headers += [name, "%"]
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(fig.rows))
+        for i, r in enumerate(fig.rows):
+            cells = [r.label, f"{r.measures[0].d:,}"]
+            for m in r.measures:
+                cells += [f"{m.n:,}", _pct(m)]
+            self._row(i, cells)
+        self._size_columns()
+
+    def _row(self, i: int, cells: list[str]) -> None:
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if col:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(i, col, item)
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, self.table.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+
+
+def _short(label: str) -> str:
+    """``Apr 2024`` → ``Apr 24`` so twelve months fit under a card's chart."""
+    parts = label.split()
+    return f"{parts[0]} {parts[1][2:]}" if len(parts) == 2 and parts[1].isdigit() else label
+
+
+class DashboardView(QWidget):
+    """Period picker, chair filter and view switch above a scrolling grid of figure cards."""
+
+    refreshed = Signal()
+
+    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._today = today
+        self.dashboard: svc.Dashboard | None = None
+        self._loading = False
+
+        self.preset = QComboBox()
+        self.preset.setAccessibleName("Period")
+        self.preset.addItem("This reporting year", THIS_YEAR)
+        self.preset.addItem("Last reporting year", LAST_YEAR)
+        self.preset.addItem("Custom dates", CUSTOM)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for edit, name in ((self.date_from, "From"), (self.date_to, "To")):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(f"{name} date")
+        self.chair = QComboBox()
+        self.chair.setAccessibleName("Chair")
+        self.view = QComboBox()
+        self.view.setAccessibleName("Show")
+        for key, label in VIEWS:
+            self.view.addItem(label, key)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b22222;")
+        self.message.hide()
+
+        bar = QHBoxLayout()
+        for label, widget in (("&Period", self.preset), ("&From", self.date_from), ("&To", self.date_to),
+                              ("C&hair", self.chair), ("&Show", self.view)):  # fmt: skip
+            lab = QLabel(label)
+            lab.setBuddy(widget)
+            bar.addWidget(lab)
+            bar.addWidget(widget)
+        bar.addStretch(1)
+
+        self.cards = {key: FigureCard(key) for key in svc.FIGURE_KEYS}
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, key in enumerate(svc.FIGURE_KEYS):
+            grid.addWidget(self.cards[key], i // 2, i % 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(grid_host)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
+        layout.addWidget(self.scroll, 1)
+
+        self._apply_preset(THIS_YEAR)
+        self.preset.currentIndexChanged.connect(lambda _i: self._apply_preset(self.preset.currentData()))
+        self.date_from.dateChanged.connect(self._dates_edited)
+        self.date_to.dateChanged.connect(self._dates_edited)
+        self.chair.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.view.currentIndexChanged.connect(lambda _i: self._show())
+
+    # --- period --------------------------------------------------------------------------------------------
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def set_period(self, period_from: date, period_to: date) -> None:
+        """Show a custom period (also what the date boxes do)."""
+        self._loading = True
+        self.date_from.setDate(_qdate(period_from))
+        self.date_to.setDate(_qdate(period_to))
+        self._loading = False
+        self._select_preset()
+        self.refresh()
+
+    def period(self) -> tuple[date, date]:
+        return _pydate(self.date_from.date()), _pydate(self.date_to.date())
+
+    def _apply_preset(self, preset: str) -> None:
+        if preset == CUSTOM:
+            return
+        start, end = (svc.default_period if preset == THIS_YEAR else svc.previous_reporting_year)(self.today())
+        self._loading = True
+        self.date_from.setDate(_qdate(start))
+        self.date_to.setDate(_qdate(end))
+        self._loading = False
+        self.refresh()
+
+    def _dates_edited(self) -> None:
+        if not self._loading:
+            self._select_preset()
+            self.refresh()
+
+    def _select_preset(self) -> None:
+        period = self.period()
+        match = {svc.default_period(self.today()): THIS_YEAR, svc.previous_reporting_year(self.today()): LAST_YEAR}
+        index = self.preset.findData(match.get(period, CUSTOM))
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(index)
+        self.preset.blockSignals(False)
+
+    # --- data ----------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute every figure for the chosen period and chair from the merged database."""
+        period_from, period_to = self.period()
+        chair = self.chair.currentData()
+        try:
+            with self.db.session() as s:
+                dash = svc.load_dashboard(s, period_from, period_to, chair)
+        except CpchairError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        self.message.hide()
+        self.dashboard = dash
+        self._fill_chairs(dash.chairs, chair)
+        self._show()
+        self.refreshed.emit()
+
+    def _fill_chairs(self, chairs: list[str], current: str | None) -> None:
+        self.chair.blockSignals(True)
+        self.chair.clear()
+        self.chair.addItem(ALL_CHAIRS, None)
+        for name in chairs:
+            self.chair.addItem(name, name)
+        self.chair.setCurrentIndex(max(self.chair.findData(current), 0) if current else 0)
+        self.chair.blockSignals(False)
+
+    def _show(self) -> None:
+        dash = self.dashboard
+        if dash is None:
+            return
+        c = dash.stats["conferences"]
+        who = f" chaired by {dash.chair}" if dash.chair else ""
+        if not c["total"]:
+            self.summary.setText(
+                f"No merged conferences{who} are dated {dates.format_uk(dash.period_from)} to "
+                f"{dates.format_uk(dash.period_to)}. Merge the chairs' exports, or choose another period."
+            )
+        else:
+            self.summary.setText(
+                f"{c['total']:,} conferences{who} from {dates.format_uk(dash.period_from)} to "
+                f"{dates.format_uk(dash.period_to)}, {c['children']:,} children discussed. "
+                "Each figure gives its number, its percentage and what it is counted over."
+            )
+        view = self.view.currentData()
+        for fig in dash.figures:
+            self.cards[fig.key].show_figure(fig, dash, view)
