@@ -534,7 +534,8 @@ class _Generator:
             rows = []
             staying = []
             for c in on_plan:
-                age_next = _age(c.birth, dates.add_months(held, self.interval))
+                # the next review may be held a few weeks late: end the plan before the child turns 18
+                age_next = _age(c.birth, dates.add_months(held, self.interval) + timedelta(days=45))
                 if n == ending:
                     decision = PLAN_ENDED(rng)
                 elif c is early_leaver and n == ending - 1:
@@ -631,9 +632,9 @@ class _Generator:
             return rng.choice(("pn5", "pn6", "pn2", "pn6", "pn7", "pn3"))
         return rng.choice(("pn1", "pn2", "pn5", "pn6", "pn6", "pn7", "pn4"))
 
-    def _adults(self, fam: _Family, children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _adults(self, fam: _Family, issues: list[str]) -> list[dict[str, Any]]:
         rng = self.rng
-        split = "domestic_abuse" in fam.issues
+        split = "domestic_abuse" in issues  # a split conference keeps the adults apart
         out = []
         for a in fam.adults:
             reason = a.not_invited_reason if rng.random() >= 0.1 else None
@@ -659,11 +660,13 @@ class _Generator:
             )
         return out
 
-    def _agencies(self, fam: _Family, kind: str, conf: date, children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _agencies(
+        self, fam: _Family, kind: str, conf: date, children: list[dict[str, Any]], issues: list[str]
+    ) -> list[dict[str, Any]]:
+        """The agencies a coordinator would invite for these children and these issues."""
         rng = self.rng
         ages = [c["age_years"] for c in children if c["age_years"] is not None]
         unborn = any(c["unborn"] for c in children)
-        issues = fam.issues
         cats = {c["category"] for c in children}
         wanted = {
             "police": True,
@@ -755,7 +758,7 @@ class _Generator:
         issues: list[str],
     ) -> dict[str, Any]:
         on_plan = any(c["decision"] in ("plan_started", "plan_continues") for c in children)
-        agencies = self._agencies(fam, kind, conf, children)
+        agencies = self._agencies(fam, kind, conf, children, issues)
         attended = sum(1 for a in agencies if a["attendance"] in ("attended", "attended_virtually"))
         quality = self._quality(on_plan, kind == "review", fam.interpreter)
         return {
@@ -769,7 +772,7 @@ class _Generator:
             "quorate": attended >= 2,
             "children": children,
             "issues": list(issues),
-            "adults": self._adults(fam, children),
+            "adults": self._adults(fam, issues),
             "agencies": agencies,
             "quality": quality,
             "escalations": self._escalations(conf, quality),
