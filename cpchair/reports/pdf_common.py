@@ -175,10 +175,24 @@ def styles() -> Styles:
         title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=17, leading=21, spaceAfter=2),
         subtitle=ParagraphStyle("subtitle", parent=body, fontSize=12, leading=16, spaceAfter=8),
         h1=ParagraphStyle(
-            "h1", parent=body, fontName=FONT_BOLD, fontSize=12.5, leading=16, spaceBefore=12, spaceAfter=5
+            "h1",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=12,
+            spaceAfter=5,
+            keepWithNext=1,
         ),
         h2=ParagraphStyle(
-            "h2", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=7, spaceAfter=3
+            "h2",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=7,
+            spaceAfter=3,
+            keepWithNext=1,
         ),
         body=body,
         muted=ParagraphStyle("muted", parent=body, fontName=FONT_ITALIC, textColor=MUTED),

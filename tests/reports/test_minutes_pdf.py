@@ -221,3 +221,30 @@ def test_write_is_atomic_and_a_refused_render_leaves_the_old_file(tmp_path):
         minutes_pdf.write(make_doc(answers, mins), target)
     assert target.read_bytes() == original
     assert [p.name for p in target.parent.iterdir()] == ["minutes.pdf"]
+
+
+def test_demo_data_prints_recognisable_minutes_for_every_kind_of_conference(session):
+    """`cpchair demo` stores minutes with its conferences: one of each type and outcome prints in full."""
+    from datetime import date
+
+    from cpchair.services import conferences, demo
+
+    demo.generate(session, 80, seed=5, today=date(2026, 6, 30))
+    seen: dict[tuple[str, bool], str] = {}
+    for summary in conferences.list_summaries(session):
+        detail = conferences.get(session, summary.id)
+        if detail.minutes is None:
+            continue
+        doc = minutes.document_for(session, summary.id)
+        seen.setdefault((doc.conference_type, doc.any_plan), summary.id)
+    assert {t for t, _ in seen} == set(TYPES)
+    assert (("initial", True) in seen) and (("review", False) in seen)
+    for (conference_type, plan), cid in sorted(seen.items()):
+        doc = minutes.document_for(session, cid)
+        _, pages = read(minutes_pdf.render(doc))
+        assert_furniture(pages)
+        text = flat(" ".join(pages))
+        for heading in minutes_pdf.SECTIONS:
+            assert heading in text
+        assert doc.minute_taker in text and "What are we worried about?" in text
+        assert text.count("Not recorded.") <= 2, (conference_type, plan)  # the demo writes every section
