@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from cpchair.reports import pdf_common
 from cpchair.reports.cells import pct_value
@@ -32,7 +33,7 @@ def _drawing(width: float, height: float) -> Drawing:
     return d
 
 
-def _label(text: str, limit: int = 38) -> str:
+def _label(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -41,15 +42,17 @@ def figure_chart(fig: FigureData, width: float, suppress: bool = False) -> Drawi
     pdf_common.register_fonts()
     rows = fig.rows
     n_series = len(fig.measure_names)
-    bar_h = 7 if n_series == 1 else 5
-    row_h = bar_h * n_series + 6
+    bar_h = 7 if n_series == 1 else 6
+    row_h = bar_h * n_series + 7
     legend_h = 14 if n_series > 1 else 0
     plot_h = max(row_h * len(rows), 30)
     height = plot_h + 24 + legend_h
     d = _drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 150, 18
-    chart.width, chart.height = width - 190, plot_h
+    names = [_label(r.label) for r in reversed(rows)]
+    label_w = min(max((stringWidth(t, FONT, 7) for t in names), default=0) + 10, width * 0.42)
+    chart.x, chart.y = label_w, 18
+    chart.width, chart.height = width - label_w - 40, plot_h
     data = [[pct_value(r.measures[i], suppress) for r in reversed(rows)] for i in range(n_series)]
     chart.data = data
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
@@ -58,7 +61,7 @@ def figure_chart(fig: FigureData, width: float, suppress: bool = False) -> Drawi
     chart.valueAxis.labelTextFormat = "%d%%"
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = GRID
-    chart.categoryAxis.categoryNames = [_label(r.label) for r in reversed(rows)]
+    chart.categoryAxis.categoryNames = names
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
 from cpchair.domain import dates, national
 from cpchair.domain.questionnaire import load
@@ -35,7 +35,14 @@ def period_text(dash: Dashboard) -> str:
 def _table(rows: list[list], widths: list[float]):
     """pdf_common's ruled table, with plain-text cells (the numbers) in the bundled font, not Helvetica."""
     table = pdf_common.grid_table(rows, widths)
-    table.setStyle([("FONTNAME", (0, 0), (-1, -1), pdf_common.FONT), ("FONTSIZE", (0, 0), (-1, -1), 9)])
+    table.setStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), pdf_common.FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ]
+    )
     return table
 
 
@@ -168,7 +175,7 @@ def _figure_section(dash: Dashboard, number: int, fig: FigureData, suppress: boo
     ]
     if fig.national is not None:
         head.append(_p(fig.national.text + f" ({fig.national.source}).", st.body))
-    story: list = [CondPageBreak(90 * mm), KeepTogether([*head, charts.figure_chart(fig, width, suppress)])]
+    story: list = [KeepTogether([*head, charts.figure_chart(fig, width, suppress)])]
     story.append(Spacer(1, 3 * mm))
     story.append(_figure_table(fig, suppress))
     for note in fig.notes:
@@ -191,8 +198,8 @@ def build_report(
 ) -> bytes:
     """The report's bytes: the summary page, then one section per figure."""
     story = _summary(dash, suppress, service_name, logo_path, today or date.today())
-    story.append(PageBreak())
     for i, fig in enumerate(dash.figures, start=1):
+        story.append(PageBreak())  # a page (or more) per figure, so each reads whole and prints on its own
         story += _figure_section(dash, i, fig, suppress)
     furniture = pdf_common.Furniture(service_name=service_name, running_title=f"Service report {period_text(dash)}")
     return pdf_common.build_pdf(
