@@ -270,7 +270,6 @@ class _Child:
     case_ref: str
     name: str
     birth: date  # expected date of birth while unborn
-    father: int | None  # index of the child's birth father in the family's adults
 
 
 @dataclass
@@ -340,7 +339,6 @@ class _Generator:
         self.records: list[_Record] = []
         self.overdue_made = 0
         self.quality_keys = q.quality_keys
-        self.cofactors = q.group("emotional_abuse_cofactors")
         self.male = set(q.group("male_relationships"))
 
     # -- people ------------------------------------------------------------------------------------
@@ -382,24 +380,19 @@ class _Generator:
                         self._engaged(issues, 0.6 if male else 0.4),
                     )
                 )
-        father_idx = [i for i, a in enumerate(adults) if a.relationship == "birth_father"]
         children = []
         for _ in range(n_children):
             lo, hi = AGE_BAND(rng)
             age = rng.randint(lo, hi)
             birth = start - timedelta(days=int(age * 365.25) + rng.randrange(365))
-            father = rng.choice(father_idx) if father_idx else None
-            children.append(self._child(surname, birth, father))
+            children.append(self._child(surname, birth))
         children.sort(key=lambda c: c.birth)
         interpreter = rng.random() < 0.10
-        return _Family(self._family_ref(), surname, surname, children, adults, issues, interpreter)
+        return _Family(f"FAM-{self.family_no}", surname, surname, children, adults, issues, interpreter)
 
-    def _family_ref(self) -> str:
-        return f"FAM-{self.family_no}"
-
-    def _child(self, surname: str, birth: date, father: int | None) -> _Child:
+    def _child(self, surname: str, birth: date) -> _Child:
         self.child_no += self.rng.randint(1, 9)
-        return _Child(f"CH-{self.child_no}", f"{self.rng.choice(CHILD_NAMES)} {surname}", birth, father)
+        return _Child(f"CH-{self.child_no}", f"{self.rng.choice(CHILD_NAMES)} {surname}", birth)
 
     def _father(self, surname: str, issues: list[str]) -> _Adult:
         """A birth father: about a quarter are not invited (whereabouts unknown, in prison, ...)."""
@@ -447,9 +440,7 @@ class _Generator:
             days = DAYS_WITHIN(rng) if rng.random() < ICPC_WITHIN_SHARE else DAYS_LATE(rng)
             conf = dates.add_working_days(strategy, days)
         if kind == "pre_birth_initial":
-            fam.children.append(self._child(fam.surname, conf + timedelta(days=rng.randint(40, 110)), None))
-            fathers = [i for i, a in enumerate(fam.adults) if a.relationship == "birth_father"]
-            fam.children[-1].father = fathers[0] if fathers else None
+            fam.children.append(self._child(fam.surname, conf + timedelta(days=rng.randint(40, 110))))
         children = [c for c in fam.children if _age(c.birth, conf) <= 16]
         if not children:
             return
