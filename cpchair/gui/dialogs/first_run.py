@@ -6,6 +6,8 @@ Sample data comes from the demo generator (``cpchair.services.demo.generate``). 
 
 from __future__ import annotations
 
+import importlib
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -35,9 +37,7 @@ def load_sample_data(db, conferences: int | None = None, seed: int = SAMPLE_SEED
     """Fill the database with sample conferences. Returns None on success, else a sentence saying why not."""
     conferences = conferences or SAMPLE_CONFERENCES
     try:
-        from cpchair.services import demo
-
-        generate = demo.generate
+        generate = importlib.import_module("cpchair.services.demo").generate
     except (ImportError, AttributeError):
         return "Sample data is not available in this version of cpchair."
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
