@@ -18,15 +18,18 @@ quietly later; whatever failed, no file is left under a final name.
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 import cpchair
@@ -36,12 +39,13 @@ from cpchair.errors import ExportError
 from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
 from cpchair.interchange.names import export_file_name, parse_export_name
-from cpchair.interchange.records import deletion_marker, to_record
+from cpchair.interchange.records import KeyMaker, deletion_marker, to_record
 from cpchair.services import pseudonym
 from cpchair.services.conferences import COMPLETE
 from cpchair.storage.models import Conference, ExportLog
 
 KEEP_NEWEST = 5
+CHAIR_NAME_MAX = 200  # as the schema allows
 STALE_STAGING_SECONDS = 3600
 
 
@@ -104,14 +108,27 @@ def ensure_identity(session: Session) -> tuple[str, str]:
 
 
 def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]]]:
-    """``{"conferences": [...], "deleted": [...]}``: completed, non-deleted records and deletion markers."""
+    """``{"conferences": [...], "deleted": [...]}``: completed, non-deleted records and deletion markers.
+
+    Reads plain columns and parses ``answers`` itself (``type_coerce`` to text skips the ORM's per-row
+    JSON processing), and shares one KeyMaker so each case reference is hashed once.
+    """
     rows = session.execute(
-        select(Conference.id, Conference.revision, Conference.created_at, Conference.updated_at, Conference.answers)
+        select(
+            Conference.id,
+            Conference.revision,
+            Conference.created_at,
+            Conference.updated_at,
+            type_coerce(Conference.answers, Text),
+        )
         .where(Conference.status == COMPLETE, Conference.deleted_at.is_(None))
         .order_by(Conference.id)
     )
+    keys = KeyMaker(key)
+    loads = json.loads
     conferences = [
-        to_record(conference_id=i, revision=r, created_at=c, updated_at=u, answers=a, key=key) for i, r, c, u, a in rows
+        to_record(conference_id=i, revision=r, created_at=c, updated_at=u, answers=loads(a), key=keys)
+        for i, r, c, u, a in rows
     ]
     markers = session.execute(
         select(Conference.id, Conference.revision, Conference.deleted_at)
@@ -120,6 +137,23 @@ def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]
     )
     deleted = [deletion_marker(conference_id=i, revision=r, deleted_at=d) for i, r, d in markers]
     return {"conferences": conferences, "deleted": deleted}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building the payload.
+
+    Why: parsing and rebuilding 20,000 records allocates millions of dicts and lists that all stay
+    alive, so the collector runs again and again over an ever larger heap for nothing (none of them is
+    in a cycle); pausing it takes a quarter off the export time. Reference counting still frees memory.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def next_sequence(session: Session) -> int:
@@ -137,8 +171,13 @@ def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> Bu
         raise ExportError(
             "Enter your name as chair in Settings before exporting: the coordinator's figures are kept per chair."
         )
-    payload = build_payload(session, key)
-    payload_bytes = canonical_json(payload)
+    if len(chair_name) > CHAIR_NAME_MAX:
+        raise ExportError(f"Your name as chair is longer than {CHAIR_NAME_MAX} characters: shorten it in Settings.")
+    with _gc_paused():
+        payload = build_payload(session, key)
+        payload_bytes = canonical_json(payload)
+        conferences = len(payload["conferences"])
+        del payload["conferences"]  # freed while the collector is still paused: nothing to scan
     envelope: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -149,12 +188,12 @@ def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> Bu
         "device_id": settings.get(session, "device_id"),
         "sequence": sequence,
         "created_at": now,
-        "record_count": len(payload["conferences"]) + len(payload["deleted"]),
+        "record_count": conferences + len(payload["deleted"]),
         "payload_sha256": hashlib.sha256(payload_bytes).hexdigest(),
     }
     head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     data = head[:-1] + b',"payload":' + payload_bytes + b"}"
-    return BuiltExport(envelope, data, len(payload["conferences"]), len(payload["deleted"]))
+    return BuiltExport(envelope, data, conferences, len(payload["deleted"]))
 
 
 def _share_error(exc: OSError, folder: Path, name: str) -> ExportError:

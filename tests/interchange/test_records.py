@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import jsonschema
 
-from cpchair.interchange.records import deletion_marker, to_record
+from cpchair.interchange.records import KeyMaker, deletion_marker, to_record
 from cpchair.interchange.schema_build import load_schema
 from cpchair.services.pseudonym import DEMO_KEY, child_key, family_key
 
@@ -78,13 +79,27 @@ def test_children_without_a_case_reference_do_not_collapse_into_one_child():
     assert rec["family_key"] != family_key("", DEMO_KEY)
 
 
-def test_export_does_not_alias_the_answers():
+def test_making_a_record_leaves_the_answers_as_they_were():
     answers = varied_answers(1)
+    before = copy.deepcopy(answers)
+    _record(answers)
+    assert answers == before
+
+
+def test_odd_entries_are_whitelisted_and_missing_keys_become_null():
+    answers = varied_answers(0)
+    del answers["agencies"][0]["report"]
+    answers["agencies"][0]["contact_name"] = "SECRET Officer"
+    del answers["quality"]["dissent"]
     rec = _record(answers)
-    rec["issues"].append("gangs")
-    rec["adults"][0]["engaged_agencies"].append("police")
-    assert "gangs" not in answers["issues"]
-    assert "police" not in answers["adults"][0]["engaged_agencies"]
+    assert rec["agencies"][0] == {"agency": "police", "invited": True, "attendance": "attended", "report": None}
+    assert rec["quality"]["dissent"] is None and len(rec["quality"]) == 8
+
+
+def test_a_key_maker_gives_the_same_keys_as_the_raw_key():
+    answers = varied_answers(1)
+    maker = KeyMaker(DEMO_KEY)
+    assert _record(answers, key=maker) == _record(answers) == _record(answers, key=maker)
 
 
 def test_deletion_marker_has_exactly_three_keys():
