@@ -1,21 +1,180 @@
-"""GUI: the sync panel (Sync now, last export, quiet retries). (Interface placeholder: its owner replaces it.)"""
+"""GUI: the sync panel in the status bar: "Sync now", when the last export was written, quiet retries.
+
+Why it is quiet: the chair's work must never wait for the share. A conference completed or changed asks
+for an export a moment later (changes in quick succession make one export); the export runs on a worker
+thread with its own database session (SQLite objects never cross threads); when the share is missing,
+read-only or full the panel says so in one line and tries again later with a growing interval, never with
+a dialog. Problems only the chair can fix (no key, no name, no folder chosen) are shown the same way,
+with the full sentence as the tooltip, and are not retried until something changes.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+import contextlib
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+from cpchair.errors import CpchairError, ExportError
+from cpchair.services import export
+from cpchair.services.pseudonym import KeyMissing
+
+UNREACHABLE = "Shared folder not reachable — will retry"
+
+
+def describe_last_export(stamp: str, now: datetime | None = None) -> str:
+    """ "Last export: today 14:02" (local time), "yesterday 09:15", "12/03/2026 14:02", or "Not exported yet"."""
+    if not stamp:
+        return "Not exported yet"
+    try:
+        when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).astimezone()
+    except ValueError:
+        return "Not exported yet"
+    today: date = (now or datetime.now(UTC)).astimezone().date()
+    clock = when.strftime("%H:%M")
+    if when.date() == today:
+        day = "today"
+    elif when.date() == today - timedelta(days=1):
+        day = "yesterday"
+    else:
+        day = when.strftime("%d/%m/%Y")
+    return f"Last export: {day} {clock}"
 
 
 class SyncPanel(QWidget):
     """Sits in the main window's status bar. ``request_export()`` is the Sync action; the main window
     calls ``conference_changed(id)`` after a conference is completed or a completed one changes."""
 
+    #: an export was written (the ExportResult)
+    export_finished = Signal(object)
+    #: an export failed (the error: ShareUnavailable is retried, others wait for the chair)
+    export_failed = Signal(object)
+    _worker_done = Signal(object, object)  # (result, error), from the worker thread to the GUI thread
+
+    #: wait this long after a change before exporting, so a burst of saves makes one file
+    auto_delay_ms = 2_000
+    #: retry intervals after the share was unreachable (the last one repeats)
+    retry_delays_ms: tuple[int, ...] = (30_000, 60_000, 120_000, 300_000, 600_000, 900_000)
+
     def __init__(self, db, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        QHBoxLayout(self).addWidget(QLabel("Not synced"))
+        self._running = False
+        self._again = False  # a change arrived while an export was running
+        self._failures = 0
+        self.last_error: CpchairError | None = None
 
+        self.status_label = QLabel()
+        self.status_label.setAccessibleName("Sync status")
+        # wide enough for the longest message, so the status bar does not jump or clip as the text changes
+        self.status_label.setMinimumWidth(self.status_label.fontMetrics().horizontalAdvance(UNREACHABLE) + 8)
+        self.sync_button = QToolButton()
+        self.sync_button.setText("Sync now")
+        self.sync_button.setAccessibleName("Sync now")
+        self.sync_button.setToolTip("Write an export file to the shared folder now")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(self.status_label)
+        row.addWidget(self.sync_button)
+
+        self.auto_timer = QTimer(self)
+        self.auto_timer.setSingleShot(True)
+        self.auto_timer.timeout.connect(self._start)
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self._start)
+        self.sync_button.clicked.connect(self.request_export)
+        self._worker_done.connect(self._finished)
+        self.refresh()
+
+    # --- what the window calls ------------------------------------------------------------------------
     def request_export(self) -> None:
-        pass
+        """Export now (the Sync button and action)."""
+        self.auto_timer.stop()
+        self.retry_timer.stop()
+        self._start()
 
     def conference_changed(self, conference_id: str) -> None:
-        pass
+        """A conference was completed, changed or deleted: export shortly, if a shared folder is set."""
+        with self.db.session() as s:
+            folder = export.status(s).shared_folder
+        if not folder:
+            self._show("No shared folder set", "Choose the shared export folder in Settings to send your exports.")
+            return
+        if self._running:
+            self._again = True
+            return
+        self.retry_timer.stop()
+        self.auto_timer.start(self.auto_delay_ms)
+
+    def refresh(self) -> None:
+        """Show when the last export was written (after start-up or a change of settings)."""
+        with self.db.session() as s:
+            st = export.status(s)
+        self._show(describe_last_export(st.last_export_at), st.last_export_path)
+
+    @property
+    def busy(self) -> bool:
+        return self._running
+
+    # --- the work -------------------------------------------------------------------------------------
+    def _show(self, text: str, tooltip: str = "") -> None:
+        self.status_label.setText(text)
+        self.status_label.setToolTip(tooltip)
+
+    def _start(self) -> None:
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        self._again = False
+        self.sync_button.setEnabled(False)
+        self._show("Exporting…", "Writing an export file to the shared folder")
+        threading.Thread(target=self._work, name="cpchair-export", daemon=True).start()
+
+    def _work(self) -> None:
+        """Runs on the worker thread: its own session, plain results back through a queued signal."""
+        result, error = None, None
+        try:
+            with self.db.session() as s:
+                export.ensure_identity(s)
+                s.commit()
+                result = export.export_now(s)
+                s.commit()
+        except CpchairError as exc:
+            error = exc
+        except Exception as exc:  # noqa: BLE001 - never let a worker die silently
+            error = ExportError(f"The export failed unexpectedly ({type(exc).__name__}: {exc}).")
+        # RuntimeError: the window was closed while exporting; the file (if any) is complete regardless
+        with contextlib.suppress(RuntimeError):
+            self._worker_done.emit(result, error)
+
+    def _finished(self, result, error) -> None:
+        self._running = False
+        self.sync_button.setEnabled(True)
+        self.last_error = error
+        if error is None:
+            self._failures = 0
+            self._show(describe_last_export(result.created_at), str(result.path))
+            self.export_finished.emit(result)
+        else:
+            self._failed(error)
+            self.export_failed.emit(error)
+        if self._again and not self.retry_timer.isActive():
+            self._again = False
+            self.auto_timer.start(self.auto_delay_ms)
+
+    def _failed(self, error: CpchairError) -> None:
+        with self.db.session() as s:
+            last = describe_last_export(export.status(s).last_export_at)
+        if isinstance(error, export.ShareUnavailable):
+            delay = self.retry_delays_ms[min(self._failures, len(self.retry_delays_ms) - 1)]
+            self._failures += 1
+            self.retry_timer.start(delay)
+            self._show(UNREACHABLE, f"{error}\n{last}.")
+        elif isinstance(error, KeyMissing):
+            self._show("Not exported: no pseudonymisation key", str(error))
+        else:
+            self._show("Not exported — see details", f"{error}\n{last}.")
