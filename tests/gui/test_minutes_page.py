@@ -179,11 +179,14 @@ def test_print_sends_every_page_to_the_printer(page, db, qtbot, tmp_path, monkey
     assert "Sent the minutes to the printer." in page.message.text()
 
 
-def test_questionnaire_changes_show_when_the_page_is_shown_again(page, db):
+def test_questionnaire_and_settings_changes_show_when_the_page_is_shown_again(page, db):
+    from cpchair import settings
+
     cid = seed(db)
     page.load(cid)
     page.hide()
     with db.session() as s, s.begin():
+        settings.put(s, "service_name", "Northshire Children's Services")
         answers = conferences.get(s, cid).answers
         for child in answers["children"]:
             child["category"] = "neglect"
@@ -193,6 +196,7 @@ def test_questionnaire_changes_show_when_the_page_is_shown_again(page, db):
     assert "Neglect" in page.derived_label.text()
     assert "housing" in page.agency_inputs
     assert "Neglect" in pdf_text(page._pdf_bytes)
+    assert "Northshire Children's Services" in pdf_text(page._pdf_bytes)
 
 
 def test_switching_conference_saves_pending_text(page, db, qtbot):

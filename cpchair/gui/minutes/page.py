@@ -127,7 +127,7 @@ class MinutesPage(QWidget):
         _, meeting = self._group("Meeting")
         self._field(meeting, "time", label="Time (for example 10:00 to 12:00)")
         self._field(meeting, "venue")
-        self.virtual = QCheckBox("Held &virtually (give the platform as the venue)")
+        self.virtual = QCheckBox("Held virtuall&y (give the platform as the venue)")
         self.virtual.setObjectName("virtual")
         self.virtual.toggled.connect(self._changed)
         meeting.addRow(self.virtual)
@@ -314,8 +314,7 @@ class MinutesPage(QWidget):
             try:
                 with self.db.session() as s:
                     detail = conferences.get(s, conference_id)
-                    self._settings = {k: settings.get(s, k) for k in ("service_name", "logo_path", "chair_name")}
-                    self._settings["review_interval_months"] = settings.get(s, "review_interval_months")
+                    self._settings = self._read_settings(s)
             except NotFound as exc:
                 self._show_message(str(exc))
                 self._set_enabled(False)
@@ -571,22 +570,31 @@ class MinutesPage(QWidget):
         html = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>" for k, v in rows)
         self.derived_label.setText(f"<table>{html}</table>")
 
+    def _read_settings(self, session) -> dict[str, Any]:
+        keys = ("service_name", "logo_path", "chair_name", "review_interval_months")
+        return {k: settings.get(session, k) for k in keys}
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        """Coming back from the Questionnaire tab: re-read the answers, so decisions and attendance are current."""
+        """Coming back from the Questionnaire tab or the settings: re-read the answers and the settings, so
+        decisions, attendance and the service's name are current."""
         super().showEvent(event)
-        if self.conference_id and not self._loading:
-            try:
-                with self.db.session() as s:
-                    answers = conferences.get(s, self.conference_id).answers
-            except NotFound:
-                return
-            if answers != self._answers:
-                self._answers = answers
-                texts = {code: edit.toPlainText() for code, edit in self.agency_inputs.items()}
-                self._loading = True
-                try:
-                    self._rebuild_agency_inputs(texts)
-                finally:
-                    self._loading = False
-                self._refresh_derived()
-                self.refresh_preview()
+        if not self.conference_id or self._loading:
+            return
+        try:
+            with self.db.session() as s:
+                answers = conferences.get(s, self.conference_id).answers
+                current = self._read_settings(s)
+        except NotFound:
+            return
+        if answers == self._answers and current == self._settings:
+            return
+        self._answers, self._settings = answers, current
+        texts = {code: edit.toPlainText() for code, edit in self.agency_inputs.items()}
+        self._loading = True
+        try:
+            self._rebuild_agency_inputs(texts)
+            self.inputs["chair"].setPlaceholderText(current.get("chair_name") or "")
+        finally:
+            self._loading = False
+        self._refresh_derived()
+        self.refresh_preview()
