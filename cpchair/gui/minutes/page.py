@@ -555,7 +555,8 @@ class MinutesPage(QWidget):
         ]
         for c in doc.children:
             bits = [c.decision or "decision not recorded"] + ([c.category] if c.category else [])
-            rows.append((f"{c.name} ({c.age or 'age not set'})", "; ".join(bits)))
+            who = c.name if c.age and c.age.lower() in c.name.lower() else f"{c.name} ({c.age or 'age not set'})"
+            rows.append((who, "; ".join(bits)))
         attended = [f"{a.name or a.relationship}: {a.attendance.lower()}" for a in doc.adults]
         rows.append(("Family", "; ".join(attended) or "no parents or carers recorded"))
         agencies = [
