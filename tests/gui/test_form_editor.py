@@ -289,3 +289,45 @@ def test_local_only_fields_say_they_stay_on_this_computer(editor):
     child = editor.groups["children"].items[0]
     assert LOCAL_NOTE in [w.text() for w in child.rows["name"].findChildren(type(editor.heading))]
     assert editor.pages.item(len(editor.q.sections) - 1).text() == "Notes (stays on this computer)"
+
+
+def test_every_problem_of_a_spoiled_record_is_shown_beside_a_field(qtbot, db):
+    answers = conferences.blank_answers("review")
+    answers.update(conference_date="2025-03-16", strategy_discussion_date="2025-03-20", issues=["gangs", "xyz"])
+    answers["children"][0].update(age_years=30, decision="plan_started", category="emotional")
+    answers["adults"] = [
+        dict(conferences.blank_adult(), relationship="mother", attendance="attended_all", engaged_agencies=["zzz"])
+    ]
+    answers["agencies"] = [
+        {"agency": "police", "invited": True, "attendance": "attended", "report": "late"},
+        {"agency": "police", "invited": True, "attendance": "apologies", "report": "none"},
+    ]
+    answers["escalations"] = [dict(conferences.blank_escalation(), stage=9)]
+    with db.session() as s, s.begin():
+        cid = conferences.create(s, answers)
+    ed = ConferenceEditor(db)
+    qtbot.addWidget(ed)
+    ed.show()
+    ed.load(cid)
+    ed.mark_complete()
+    from cpchair.domain.validation import validate_record
+
+    problems = validate_record(ed.collect())
+    assert len(problems) > 10
+    shown = ed.visible_problems()
+    for p in problems:
+        assert any(p.message in messages for messages in shown.values()), p
+    assert "Police is listed twice." in shown["agencies[1].agency"]
+    assert shown["issues"] == ["'xyz' is not one of the answers for this question."]
+    assert shown["adults[0].engaged_agencies"] == ["'zzz' is not one of the answers for this question."]
+    assert ed.groups["agencies"].items[1].problem.text() == "Needs attention: Police is listed twice."
+    # The focus went to the first problem: the conference date (a Sunday).
+    assert ed.focusWidget() is ed.rows["conference_date"].input.edit
+
+
+def test_ctrl_page_down_and_up_move_between_pages(qtbot, editor):
+    editor.rows["family_ref"].input.edit.setFocus()
+    qtbot.keyClick(editor.rows["family_ref"].input.edit, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert editor.stack.currentIndex() == 1
+    qtbot.keyClick(editor.pages, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert editor.stack.currentIndex() == 0

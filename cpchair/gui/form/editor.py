@@ -514,7 +514,10 @@ class ConferenceEditor(QWidget):
     def save(self) -> None:
         """Save now (Ctrl+S); autosave calls this too. Nothing is written when nothing changed."""
         self.timer.stop()
-        if self.conference_id is None or not self._dirty:
+        if self.conference_id is None:
+            return
+        if not self._dirty:
+            self._emit_status()  # Ctrl+S with nothing new: say that everything is saved
             return
         answers = self.collect()
         was_complete = self.status == conferences.COMPLETE
