@@ -146,8 +146,10 @@ def main() -> int:
 
     time_script(BASELINE, env)  # warm the file cache for both
     time_script(REAL.format(n=int(args.conferences * 0.95)), env)
-    baseline = [time_script(BASELINE, env) for _ in range(RUNS)]
-    real = [time_script(REAL.format(n=int(args.conferences * 0.95)), env) for _ in range(RUNS)]
+    baseline, real = [], []
+    for _ in range(RUNS):  # interleaved, so a busy moment on the machine hits both sides alike
+        baseline.append(time_script(BASELINE, env))
+        real.append(time_script(REAL.format(n=int(args.conferences * 0.95)), env))
     b, r = statistics.median(baseline), statistics.median(real)
     ratio = r / b
     print(f"baseline (empty QMainWindow, PySide6 + SQLAlchemy): {b * 1000:.0f} ms (median of {RUNS})")
