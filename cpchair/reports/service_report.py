@@ -74,6 +74,14 @@ def _summary(dash: Dashboard, suppress: bool, service_name: str, logo_path: str,
         )
 
     c = dash.stats["conferences"]
+    if not c["total"]:
+        story.append(
+            _p(
+                "No merged conferences are dated in this period, so every figure below is empty. Merge the chairs' "
+                "exports first, or choose another period.",
+                st.body,
+            )
+        )
     story.append(_p("Conferences held", st.h1))
     types = list(q.codes["conference_type"])
     short = {"initial": "Initial", "pre_birth_initial": "Pre-birth initial", "review": "Review",

@@ -183,3 +183,12 @@ def test_differing_fields_names_the_answers_that_changed():
     incoming = {"quorate": True, "quality": {"plan_smart": "no", "dissent": "none"}, "updated_at": "b", "issues": ["x"]}
     assert differing_fields(stored, incoming) == ["issues", "quality.plan_smart"]
     assert differing_fields(stored, {**stored, "updated_at": "c"}) == ["only the save times"]
+
+
+def test_a_period_that_ends_before_it_starts_is_explained(qtbot, workspace):
+    dash = workspace.dashboard
+    dash.date_to.setDate(dash.date_from.date().addDays(-1))
+    assert not dash.message.isHidden()
+    assert "choose a start date on or before the end date" in dash.message.text()
+    dash.preset.setCurrentIndex(dash.preset.findData(LAST_YEAR))
+    assert dash.message.isHidden()

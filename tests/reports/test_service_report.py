@@ -182,3 +182,12 @@ def _header_above(ws, cell) -> str:
         if above.font.bold and isinstance(above.value, str):
             return above.value
     return ""
+
+
+def test_a_period_without_conferences_says_so_and_still_prints_every_figure(dash):
+    empty = dashboard.build([], {}, date(2030, 4, 1), date(2031, 3, 31))
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(build_report(empty, today=TODAY))).pages]
+    assert "No merged conferences are dated in this period" in pages[0]
+    body = "\n".join(pages[1:])
+    assert all(f"{i}. {fig.title}" in body for i, fig in enumerate(empty.figures, start=1))
+    assert "no data" in body  # the months are gaps, not zeros
