@@ -107,9 +107,11 @@ def test_ctrl_n_creates_a_draft_and_opens_it(qtbot, main_window, db):
     assert len(rows) == 1 and rows[0].status == svc.DRAFT
     view = main_window.conference_view
     assert view.conference_id == rows[0].id
-    assert view.editor.conference_id == rows[0].id and view.minutes.conference_id == rows[0].id
+    assert view.editor.conference_id == rows[0].id
     assert view.tabs.tabText(0).replace("&", "") == "Questionnaire"
     assert view.tabs.tabText(1).replace("&", "") == "Minutes"
+    view.tabs.setCurrentIndex(1)  # the minutes load when their tab is first shown
+    assert view.minutes.conference_id == rows[0].id
     assert main_window.actions.save_action.isEnabled()
     # Back to the list: the new draft is there.
     main_window.actions.page_actions["conferences"].trigger()
@@ -263,6 +265,26 @@ def test_sync_now_and_save_reach_the_panel_and_the_editor(main_window, db, monke
     assert saves == [cid]
     assert main_window.actions.save_action.shortcut().toString() == "Ctrl+S"
     assert main_window.actions.new_action.shortcut().toString() == "Ctrl+N"
+
+
+def test_minutes_load_when_shown_and_again_after_the_questionnaire_changed(main_window, db, monkeypatch):
+    first, second = _add(db, valid_answers(), valid_answers(family_ref="B"))
+    main_window.open_conference(first)
+    view = main_window.conference_view
+    loads = []
+    monkeypatch.setattr(view.minutes, "load", loads.append)
+    view.tabs.setCurrentIndex(1)
+    view.tabs.setCurrentIndex(0)
+    view.tabs.setCurrentIndex(1)
+    assert loads == [first]  # unchanged answers: not loaded twice
+    view.tabs.setCurrentIndex(0)
+    view.editor.saved.emit(first)
+    view.tabs.setCurrentIndex(1)
+    assert loads == [first, first]  # the minutes quote the questionnaire, so they reload
+    main_window.open_conference(second)
+    assert view.tabs.currentIndex() == 0 and loads == [first, first]
+    view.tabs.setCurrentIndex(1)
+    assert loads == [first, first, second]
 
 
 def test_closing_the_window_flushes_editor_and_minutes(qtbot, main_window, db, monkeypatch):

@@ -63,16 +63,31 @@ class ConferenceView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        self._minutes_current = False  # whether the minutes page shows this conference's latest answers
         self.back_button.clicked.connect(self.back_requested)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.editor.saved.connect(self._answers_saved)
 
     def load(self, conference_id: str) -> None:
         if self.conference_id and self.conference_id != conference_id:
             self.flush()
         self.conference_id = conference_id
+        self._minutes_current = False
         self.refresh_heading()
         self.editor.load(conference_id)
-        self.minutes.load(conference_id)
         self.tabs.setCurrentIndex(QUESTIONNAIRE_TAB)
+
+    def _answers_saved(self, _conference_id: str) -> None:
+        self._minutes_current = False
+
+    def _tab_changed(self, index: int) -> None:
+        """The minutes are loaded when their tab is shown (their preview is a PDF, costly to render), and
+        again after the questionnaire changed, since they quote it."""
+        if index == MINUTES_TAB and self.conference_id and not self._minutes_current:
+            self.editor.flush()
+            self.minutes.flush()
+            self.minutes.load(self.conference_id)
+            self._minutes_current = True
 
     def refresh_heading(self) -> None:
         if not self.conference_id:
