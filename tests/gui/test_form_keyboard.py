@@ -142,3 +142,16 @@ def test_flush_saves_at_once_and_loading_another_conference_saves_the_first(qtbo
     saved_rev = revision(db, second)
     ed.save()  # nothing changed since: no new revision
     assert revision(db, second) == saved_rev
+
+
+def test_a_half_typed_date_is_not_scolded_until_the_chair_moves_on(qtbot, window):
+    ed = window.centralWidget()
+    row = ed.rows["conference_date"]
+    row.input.edit.setFocus()
+    qtbot.keyClicks(row.input.edit, "3/3/")
+    assert not row.problem.isVisible()
+    qtbot.keyClick(row.input.edit, Qt.Key.Key_Tab)  # moves on: editing finished
+    assert row.problem.text() == "Needs attention: Enter a date as dd/mm/yyyy."
+    row.input.edit.setFocus()
+    qtbot.keyClicks(row.input.edit, "2025")
+    assert not row.problem.isVisible()  # 3/3/2025: a Monday

@@ -300,6 +300,7 @@ class ConferenceEditor(QWidget):
         for slot in slots.values():
             if slot.input is not None and not getattr(slot.input, "_touch_hooked", False):
                 slot.input.changed.connect(lambda inp=slot.input: setattr(inp, "touched", True))
+                slot.input.recheck.connect(self._on_recheck)
                 slot.input._touch_hooked = True
         self.slots = slots
         self._fix_tab_order()
@@ -354,6 +355,10 @@ class ConferenceEditor(QWidget):
         self._refresh()
         self.timer.start()
         self._emit_status()
+
+    def _on_recheck(self) -> None:
+        if not self._loading and self.conference_id is not None:
+            self._refresh()
 
     def _refresh(self) -> None:
         rec = self.collect()
@@ -417,7 +422,9 @@ class ConferenceEditor(QWidget):
             if slot is None or path in bad_input:
                 continue
             touched = slot.input is None or getattr(slot.input, "touched", False)
-            if p.message in self._required_like and not (self._show_all or touched):
+            if p.message in self._required_like and (
+                not (self._show_all or touched) or (slot.input is not None and slot.input.pending())
+            ):
                 continue
             by_label[id(slot.problem)][1].append((p.severity, slot.prefix + p.message))
             self._visible_problems.append((slot, p))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,10 +29,26 @@ from cpchair.domain.questionnaire import Field, Questionnaire
 CHOOSE = "Choose…"
 
 
+class QuietCombo(QComboBox):
+    """A combo box that ignores the mouse wheel unless it has the focus: scrolling down a long form must
+    never change an answer the pointer happens to pass over."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
 class FieldInput(QWidget):
     """The common interface of every field input."""
 
-    changed = Signal()
+    changed = Signal()  # the answer changed (save it, re-check everything)
+    recheck = Signal()  # nothing changed, but the field's own message may (a date left half-typed)
 
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +82,10 @@ class FieldInput(QWidget):
         """A problem with what was typed that the record cannot carry (a date that is not a date)."""
         return None
 
+    def pending(self) -> bool:
+        """Something is typed that is not an answer yet: "not answered" would be wrong to say."""
+        return False
+
     def set_described(self, text: str) -> None:
         """Tell assistive technology about the problem shown beside the field."""
         for w in self.focus_widgets():
@@ -83,11 +103,22 @@ class DateInput(FieldInput):
         self.edit.setMaxLength(10)
         self.edit.setFixedWidth(self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 24)
         self.edit.setAccessibleName(field.plain_label)
-        self.edit.textEdited.connect(lambda _t: self.changed.emit())
+        self.typing = False
+        self.edit.textEdited.connect(self._edited)
+        self.edit.editingFinished.connect(self._finished)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.edit)
         lay.addStretch(1)
+
+    def _edited(self, _text: str) -> None:
+        self.typing = True
+        self.changed.emit()
+
+    def _finished(self) -> None:
+        if self.typing:
+            self.typing = False
+            self.recheck.emit()
 
     def date(self) -> date | None:
         text = self.edit.text().strip()
@@ -104,10 +135,17 @@ class DateInput(FieldInput):
 
     def set_value(self, value: Any) -> None:
         d = dates.parse_iso(value) if isinstance(value, str) else value
+        self.typing = False
         self.edit.setText(dates.format_uk(d))
 
+    def pending(self) -> bool:
+        return bool(self.edit.text().strip()) and self.date() is None
+
     def input_error(self) -> str | None:
-        if self.edit.text().strip() and self.date() is None:
+        """'Enter a date as dd/mm/yyyy' once the date is whole (ten characters) or the chair moves on;
+        not while "1/" is still being typed."""
+        text = self.edit.text().strip()
+        if text and self.date() is None and (len(text) >= 10 or not self.typing):
             return "bad_date"
         return None
 
@@ -154,7 +192,7 @@ class ChoiceInput(FieldInput):
         super().__init__(field, parent)
         self.q = q
         self.code_list = code_list
-        self.combo = QComboBox(self)
+        self.combo = QuietCombo(self)
         self.combo.setObjectName(f"{field.key}.combo")
         self.combo.setAccessibleName(field.plain_label)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)

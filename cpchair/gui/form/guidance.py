@@ -14,12 +14,12 @@ from cpchair.domain.questionnaire import Questionnaire
 BOX_STYLE = "QFrame#guidance {background: #fff8e1; border: 1px solid #d9b650; border-radius: 4px;}"
 NEGLECT_STYLE = "QFrame#neglect {background: #eef4fa; border: 1px solid #9bb7d4; border-radius: 4px;}"
 
-# Button text per answer; the answer's label itself comes from the definition.
-BUTTONS = (
-    ("confirmed", "Confir&m emotional abuse"),
-    ("changed_to_neglect", "Change to &neglect"),
-    ("changed_to_multiple", "Change to m&ultiple"),
-)
+# What each answer's button says (an action); an answer added to the definition gets a button with its label.
+VERBS = {
+    "confirmed": "Confir&m emotional abuse",
+    "changed_to_neglect": "Change to &neglect",
+    "changed_to_multiple": "Change to m&ultiple",
+}
 
 
 class CategoryGuidance(QWidget):
@@ -49,8 +49,8 @@ class CategoryGuidance(QWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, QPushButton] = {}
-        for code, text in BUTTONS:
-            b = QPushButton(text, self.ea)
+        for code, label in q.codes["emotional_abuse_check"].items():
+            b = QPushButton(VERBS.get(code, label), self.ea)
             b.setObjectName(f"ea.{code}")
             b.setCheckable(True)
             b.clicked.connect(lambda _c=False, c=code: self.answered.emit(c))
