@@ -405,19 +405,27 @@ def _compute(records: Sequence[dict], period_from: date, period_to: date) -> dic
 
 
 def _headlines(records: Sequence[dict], start: date, end: date) -> dict[str, Measure | None]:
-    """Each figure's headline for one bucket; all None when no conference falls in it."""
-    stats = _compute(records, start, end)
+    """Each figure's headline for one bucket; all None when no conference falls in it.
+
+    Only records dated on or before the bucket's end are passed: later ones can never count (spec §6.2),
+    and leaving them out keeps the early months of a long history cheap.
+    """
+    limit = end.isoformat()
+    stats = _compute([r for r in records if str(r["conference_date"]) <= limit], start, end)
     if not stats["conferences"]["total"]:
         return dict.fromkeys(FIGURE_KEYS)
     return {f.key: (f.headline if f.headline.d else None) for f in figures(stats)}
 
 
+#: Fathers' figures go by quarter, as the 2013 service report showed them; every other figure by month.
+BUCKETS = {k: (QUARTER if k.startswith("fathers_") and k != "fathers_engagement" else MONTH) for k in FIGURE_KEYS}
+
+
 def over_time(records: Sequence[dict], period_from: date, period_to: date) -> dict[str, list[Point]]:
     """Every figure's headline month by month (fathers' attendance and reasons quarter by quarter)."""
     out: dict[str, list[Point]] = {k: [] for k in FIGURE_KEYS}
-    buckets = {b.key: b.bucket for b in figures(_compute(records, period_from, period_to))}
     for bucket, spans in ((MONTH, months(period_from, period_to)), (QUARTER, quarters(period_from, period_to))):
-        keys = [k for k in FIGURE_KEYS if buckets[k] == bucket]
+        keys = [k for k in FIGURE_KEYS if BUCKETS[k] == bucket]
         for label, start, end in spans:
             values = _headlines(records, start, end)
             for k in keys:

@@ -35,6 +35,7 @@ def test_figures_carry_the_statistics_numbers_with_their_denominators(merged, ex
     records, chair_of = merged
     dash = dashboard.build(records, chair_of, *YEAR, with_series=False)
     assert [f.key for f in dash.figures] == list(dashboard.FIGURE_KEYS)
+    assert {f.key: f.bucket for f in dash.figures} == dashboard.BUCKETS
 
     icpc = dash.figure("icpc_timeliness")
     t = expected["icpc_timeliness"]
