@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self._select_nav(key)
         self.stack.setCurrentWidget(page)
         self.actions.set_conference_open(False)
+        self.statusBar().clearMessage()  # the editor's last word is about a conference no longer shown
 
     def find(self) -> None:
         self.show_page("conferences")
@@ -178,7 +179,7 @@ class MainWindow(QMainWindow):
             view.back_requested.connect(lambda: self.show_page("conferences"))
             view.editor.saved.connect(self._editor_saved)
             view.editor.completed.connect(self._editor_completed)
-            view.editor.status_changed.connect(self.show_status)
+            view.editor.status_changed.connect(self.statusBar().showMessage)  # stays until the next one
             view.minutes.saved.connect(lambda _id: self.show_status("Minutes saved."))
             self.stack.addWidget(view)
             self.conference_view = view

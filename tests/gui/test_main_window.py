@@ -90,8 +90,15 @@ def test_sample_data_button_runs_the_demo_generator(qtbot, db, monkeypatch):
         assert svc.count(s) == 3
 
 
-def test_window_title_names_the_chair(main_window):
+def test_window_title_names_the_chair_and_controls_have_names(main_window):
     assert main_window.windowTitle() == "cpchair — Sam Taylor"
+    toolbar = main_window.actions.toolbar
+    names = [toolbar.widgetForAction(a).accessibleName() for a in toolbar.actions()]
+    assert names == ["New conference", "Save", "Sync now"]
+    page = main_window.list_page
+    assert page.view.hasFocus()  # keyboard starts in the list
+    search_label = next(lbl for lbl in page.findChildren(type(page.count_label)) if lbl.buddy() is page.search_edit)
+    assert search_label.text() == "&Search:"
 
 
 # --- new conference ----------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ class ConferenceListPage(QWidget):
     def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self._today = today
         self._sort = "conference_date"
         self._descending = True
         self._search = ""
@@ -100,6 +101,7 @@ class ConferenceListPage(QWidget):
     def refresh(self) -> None:
         """Re-read from the database (after a save, a delete, a search or a sort), keeping the selection."""
         keep = self.current_id()
+        self.model.today = self._today or date.today()  # a window left open overnight moves on
         with self.db.session() as s:
             total = svc.count(s, self._search or None)
         self.model.reset(total, self._fetch_page)
