@@ -48,6 +48,8 @@ MAX_CONFERENCES = 200_000
 RECENT_DAYS = 60  # drafts are only among recent conferences: older ones a chair would have completed
 BOOKING_DAYS = 28  # conferences booked this far ahead may already have a draft prepared
 BOOKED_DRAFT_SHARE = 0.35  # ... and this share of them has one
+LONG_PLAN_MONTHS = ((24, 30), (18, 24), (15, 18))  # the caseload's flags: a few families stay on a plan in each
+LONG_PLANS_EACH = 2
 
 
 class DemoRefused(CpchairError):
@@ -338,6 +340,7 @@ class _Generator:
         self.child_no = 200_000 + rng.randrange(2_000)
         self.records: list[_Record] = []
         self.overdue_made = 0
+        self.long_plans = {lo: 0 for lo, _hi in LONG_PLAN_MONTHS}
         self.quality_keys = q.quality_keys
         self.male = set(q.group("male_relationships"))
 
@@ -498,6 +501,12 @@ class _Generator:
     ) -> None:
         rng = self.rng
         ending = ENDING_REVIEW(rng)
+        for lo, hi in LONG_PLAN_MONTHS:  # make sure the caseload has plans past each flag, even in a small demo
+            if dates.add_months(plan_start, lo) <= self.today:
+                if self.today < dates.add_months(plan_start, hi) and self.long_plans[lo] < LONG_PLANS_EACH:
+                    self.long_plans[lo] += 1
+                    ending = 99  # still on a plan today
+                break
         early_leaver = on_plan[-1] if len(on_plan) > 1 and rng.random() < 0.08 else None
         last_end = plan_start
         for n in range(1, ending + 1):

@@ -213,6 +213,14 @@ def test_some_plans_are_open_today_with_long_plans_and_an_overdue_review(made):
     assert summary.reviews_overdue > 0 and summary.longest_open_plan_months >= 24
 
 
+@pytest.mark.parametrize("today", [date(2025, 7, 1), date(2026, 11, 27)])
+def test_the_default_demo_shows_every_caseload_flag(session, data_dir, today):
+    """What a newcomer sees after a plain `cpchair demo`: plans past 15, 18 and 24 months and a review overdue."""
+    demo.generate(session, today=today)
+    flags = Counter(f for e in caseload.caseload(session, today) for f in e.flags)
+    assert flags["15"] and flags["18"] and flags["24"] and flags[caseload.OVERDUE]
+
+
 def test_some_ended_plans_lasted_more_than_two_years(made):
     _db, _summary, rows = made
     ended = [
