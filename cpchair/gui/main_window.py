@@ -135,6 +135,8 @@ class MainWindow(QMainWindow):
             if self._list_stale:
                 self._list_stale = False
                 self.list_page.refresh()
+            if self.conference_view is not None and self.conference_view.conference_id:
+                self.list_page.select(self.conference_view.conference_id)  # back where the chair left off
             page = self.list_page
         elif key == "caseload":
             if self.caseload_page is None:
@@ -156,6 +158,8 @@ class MainWindow(QMainWindow):
             raise ValueError(f"unknown page {key!r}")
         self._select_nav(key)
         self.stack.setCurrentWidget(page)
+        if key == "conferences":
+            self.list_page.view.setFocus()
         self.actions.set_conference_open(False)
         self.statusBar().clearMessage()  # the editor's last word is about a conference no longer shown
 

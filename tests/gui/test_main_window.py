@@ -215,6 +215,8 @@ def test_enter_on_a_row_opens_the_conference(qtbot, main_window, db):
     assert view.conference_id == cid
     assert "REF-9 – Patel" in view.title_label.text()
     assert "10/03/2026" in view.subtitle_label.text() and "Draft" in view.subtitle_label.text()
+    qtbot.mouseClick(view.back_button, Qt.MouseButton.LeftButton)
+    assert main_window.current_page() == "conferences" and page.current_id() == cid
 
 
 def test_delete_asks_and_removes_the_conference(qtbot, main_window, db, monkeypatch):
