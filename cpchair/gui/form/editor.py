@@ -111,7 +111,9 @@ class ConferenceEditor(QWidget):
     completed = Signal(str)  # conference id, after it was marked complete
     status_changed = Signal(str)  # a short sentence for the status bar
 
-    def __init__(self, db, parent: QWidget | None = None) -> None:
+    def __init__(self, db, parent: QWidget | None = None, *, show_heading: bool | None = None) -> None:
+        """``show_heading``: the line naming the conference above the form. By default it is shown only
+        when the editor stands alone (no parent); a host such as the conference view names it already."""
         super().__init__(parent)
         self.db = db
         self.q = load()
@@ -135,6 +137,7 @@ class ConferenceEditor(QWidget):
         self._chain: list[QWidget] = []
         self._visible_problems: list[tuple[Slot, Problem]] = []
         self._build()
+        self.heading.setVisible(parent is None if show_heading is None else show_heading)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(AUTOSAVE_MS)
@@ -161,7 +164,8 @@ class ConferenceEditor(QWidget):
         self.complete_button.setObjectName("mark_complete")
         self.complete_button.setToolTip("Check every answer and mark this conference complete, ready to export.")
         self.complete_button.clicked.connect(self.mark_complete)
-        head.addWidget(self.heading, 1)
+        head.addWidget(self.heading)
+        head.addStretch(1)
         head.addWidget(self.status_label)
         head.addSpacing(12)
         head.addWidget(self.complete_button)
