@@ -207,7 +207,7 @@ NOT_INVITED_FATHER = Pick(
 )
 NOT_INVITED_OTHER = Pick("not_invited_reason", {"whereabouts_unknown": 40, "excluded_risk": 30, "other": 30})
 MOTHER_ATTENDS = Pick("adult_attendance", {"attended_all": 72, "attended_part": 10, "did_not_attend": 12})
-MALE_ATTENDS = Pick("adult_attendance", {"attended_all": 40, "attended_part": 14, "did_not_attend": 36})
+MALE_ATTENDS = Pick("adult_attendance", {"attended_all": 50, "attended_part": 14, "did_not_attend": 28})
 OTHER_ATTENDS = Pick("adult_attendance", {"attended_all": 60, "attended_part": 10, "did_not_attend": 30})
 SW_REPORT = Pick(
     "sw_report_to_chair", {"two_days_before": 60, "less_than_two_days": 22, "on_the_day": 13, "not_received": 5}
