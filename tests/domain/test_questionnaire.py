@@ -27,15 +27,24 @@ def test_every_field_has_a_known_kind_and_its_code_lists_exist():
                 assert (sub.kind == "repeat") == bool(sub.fields), sub.key
 
 
+def _mnemonics(fields) -> list[str]:
+    return [m.group(1).lower() for f in fields if (m := re.search(r"&(\w)", f.label))]
+
+
 def test_mnemonics_are_unique_within_each_page():
     q = load()
     for section in q.sections:
-        keys = []
-        for f in section.fields:
-            m = re.search(r"&(\w)", f.label)
-            if m:
-                keys.append(m.group(1).lower())
+        keys = _mnemonics(section.fields)
         assert len(keys) == len(set(keys)), (section.key, keys)
+
+
+def test_every_question_of_a_child_or_an_adult_has_its_own_mnemonic():
+    q = load()
+    for repeat in ("children", "adults"):
+        fields = q.field(repeat).fields
+        keys = _mnemonics(fields)
+        assert len(keys) == len(fields) == len(set(keys)), (repeat, keys)
+        assert "a" not in keys, "Alt+A is the page's Add button"
 
 
 def test_the_spec_4_4_quality_code_lists_match_the_definition():

@@ -93,6 +93,13 @@ def test_labels_have_buddies_and_mnemonics_that_jump_to_their_field(qtbot, windo
     ed.rows["family_ref"].input.edit.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is ed.rows["conference_date"].input.edit
+    # On the children page the same letter reaches the child's decision (hidden pages' shortcuts sleep).
+    ed.show_page(1)
+    child = ed.groups["children"].items[0]
+    assert child.rows["decision"].label.text() == "&Decision"
+    child.rows["case_ref"].input.edit.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is child.rows["decision"].input.combo
 
 
 def test_dates_are_typed_and_shown_as_dd_mm_yyyy(qtbot, window, db):

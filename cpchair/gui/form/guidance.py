@@ -17,7 +17,7 @@ NEGLECT_STYLE = "QFrame#neglect {background: #eef4fa; border: 1px solid #9bb7d4;
 # What each answer's button says (an action); an answer added to the definition gets a button with its label.
 VERBS = {
     "confirmed": "Confir&m emotional abuse",
-    "changed_to_neglect": "Change to &neglect",
+    "changed_to_neglect": "Change to neg&lect",
     "changed_to_multiple": "Change to m&ultiple",
 }
 
