@@ -8,7 +8,6 @@ window costs about the same with 20 conferences or 20,000.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 from PySide6.QtCore import QSize, Qt
@@ -33,9 +32,6 @@ from cpchair.gui.sync.panel import SyncPanel
 from cpchair.services import conferences as svc
 
 NAV = (("conferences", "Conferences"), ("caseload", "Caseload"), ("coordinator", "Coordinator"))
-#: Where H3's key-import dialog may live, and what it may be called (looked up only when asked for).
-KEY_DIALOG_MODULES = ("cpchair.gui.sync.key_dialog", "cpchair.gui.sync.key_import", "cpchair.gui.sync.keys")
-KEY_DIALOG_NAMES = ("import_key", "run_import_key_dialog", "KeyImportDialog", "ImportKeyDialog")
 
 
 class MainWindow(QMainWindow):
@@ -291,22 +287,15 @@ class MainWindow(QMainWindow):
             self.show_status("Settings saved.")
 
     def import_key(self) -> None:
-        """H3's dialog installs the pseudonymisation key; found lazily so the window does not need it."""
-        for module_name in KEY_DIALOG_MODULES:
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            for name in KEY_DIALOG_NAMES:
-                target = getattr(module, name, None)
-                if target is None:
-                    continue
-                if isinstance(target, type):
-                    target(self.db, self).exec()
-                else:
-                    target(self.db, self)
-                return
-        prompts.info(self, "Import pseudonymisation key", "Importing a key is not available in this version yet.")
+        """H3's dialog installs the pseudonymisation key; imported only when asked for."""
+        try:
+            from cpchair.gui.sync.key_dialog import KeyImportDialog
+        except ImportError:
+            prompts.info(self, "Import pseudonymisation key", "Importing a key is not available in this version.")
+            return
+        fingerprint = KeyImportDialog.run(self.db, self)
+        if fingerprint:
+            self.show_status(f"Pseudonymisation key installed (fingerprint {fingerprint}).")
 
     def about(self) -> None:
         from cpchair.gui.dialogs.about import show_about

@@ -296,6 +296,22 @@ def test_minutes_load_when_shown_and_again_after_the_questionnaire_changed(main_
     assert loads == [first, first, second]
 
 
+def test_import_key_action_opens_the_key_dialog(main_window, monkeypatch):
+    from cpchair.gui.sync import key_dialog
+
+    opened = []
+
+    def exec_(dialog):
+        opened.append(dialog.parent())
+        dialog.imported = "0606 876D 7423 F10F"
+        return 0
+
+    monkeypatch.setattr(key_dialog.KeyImportDialog, "exec", exec_)
+    main_window.actions.import_key_action.trigger()
+    assert opened == [main_window]
+    assert "0606 876D 7423 F10F" in main_window.statusBar().currentMessage()
+
+
 def test_closing_the_window_flushes_editor_and_minutes(qtbot, main_window, db, monkeypatch):
     [cid] = _add(db, valid_answers())
     main_window.open_conference(cid)
