@@ -72,6 +72,17 @@ def _date(value: Any) -> date | None:
     return None
 
 
+_QUALITY_KEYS: dict[int, tuple[Questionnaire, tuple[str, ...]]] = {}
+
+
+def _quality_keys(q: Questionnaire) -> tuple[str, ...]:
+    """``q.quality_keys``, worked out once per definition: the merge validates thousands of records."""
+    entry = _QUALITY_KEYS.get(id(q))
+    if entry is None or entry[0] is not q:  # the definition is kept in the entry, so its id stays unique
+        entry = _QUALITY_KEYS[id(q)] = (q, q.quality_keys)
+    return entry[1]
+
+
 def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> list[Problem]:
     """Every problem with ``record``, in form order. An empty list means the record can be completed."""
     q = q or load()
@@ -123,9 +134,9 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
     if delay is not None:
         code("delay_reason", delay, "delay_reason")
     if ctype in q.group("timed_types") and strategy and conf and strategy <= conf:
-        t = icpc_timeliness(strategy, conf)
-        if t and not t.within and delay is None:
-            out.append(Problem("delay_reason", q.message("delay_reason_required", days=t.working_days)))
+        days = dates.working_days_between(strategy, conf)  # not icpc_timeliness: its due date is not needed
+        if days > dates.ICPC_WORKING_DAYS and delay is None:
+            out.append(Problem("delay_reason", q.message("delay_reason_required", days=days)))
 
     if not isinstance(record.get("quorate"), bool):
         out.append(Problem("quorate", q.message("required")))
@@ -247,7 +258,7 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
                 out.append(Problem(f"{p}.{key}", q.message("agency_not_invited")))
 
     quality = record.get("quality") or {}
-    for key in q.quality_keys:
+    for key in _quality_keys(q):
         code(f"quality.{key}", quality.get(key), key)
 
     for i, esc in enumerate(record.get("escalations") or []):

@@ -25,6 +25,7 @@ Why these choices:
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from cpchair.domain.dates import utc_timestamp
 from cpchair.errors import CpchairError, FormatError, NotFound
-from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, read_export
+from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, parse_export, paused_gc, read_bytes
 from cpchair.storage.models import ImportedFile, MergeConflict, MergedConference, MergedDeletion
 
 MERGED, UNCHANGED, REJECTED = "merged", "unchanged", "rejected"
@@ -134,14 +135,15 @@ def merge_file(
     """Check and apply one file, all or nothing. Counts go into ``summary``; the outcome says what happened."""
     summary = summary if summary is not None else MergeSummary()
     try:
-        export = read_export(path, max_bytes=max_bytes)
+        data = read_bytes(path, max_bytes=max_bytes)
+        if _already_merged(session, hashlib.sha256(data).hexdigest()):
+            return FileOutcome(str(path), UNCHANGED)
+        export = parse_export(data, path)
     except FormatError as exc:
         return FileOutcome(str(path), REJECTED, getattr(exc, "reason", str(exc)))
     try:
-        if session.execute(select(file_t.c.sha256).where(file_t.c.sha256 == export.sha256)).first():
-            session.rollback()
-            return FileOutcome(str(path), UNCHANGED)
-        counts = _apply(session, export)
+        with paused_gc():
+            counts = _apply(session, export)
         status = MERGED if any(counts) else UNCHANGED
         session.execute(
             insert(file_t).values(
@@ -165,6 +167,14 @@ def merge_file(
     summary.deleted += counts[2]
     summary.conflicts += counts[3]
     return FileOutcome(str(path), status)
+
+
+def _already_merged(session: Session, sha256: str) -> bool:
+    """Whether these exact bytes were merged before (a copy or a renamed file): nothing to do again."""
+    try:
+        return session.execute(select(file_t.c.sha256).where(file_t.c.sha256 == sha256)).first() is not None
+    finally:
+        session.rollback()  # end the read-only transaction; the file's own one starts afresh
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -1,0 +1,284 @@
+"""A seeded generator of valid, multi-year, multi-chair conference records (spec §4 shape) for tests and
+benchmarks.
+
+Why not the demo service: the statistics test needs families followed over years (initial conference,
+reviews every six months, plans ending) and deliberate edge cases: strategy discussions just before the
+Christmas and Easter bank holidays, plans starting on 29–31 January and 31 August (month ends for
+calendar-month bands), reviews landing exactly on a band's boundary, and two conferences for the same
+child on the same day (ties broken by ``updated_at``). Every record passes ``validation.errors``.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from cpchair.domain import dates
+from cpchair.domain.questionnaire import load
+
+# Weekdays chosen for the calendar-month edge cases (all are Monday–Friday).
+MONTH_END_STARTS = (
+    date(2022, 1, 31), date(2022, 8, 31), date(2023, 1, 30), date(2023, 1, 31), date(2023, 8, 31),
+    date(2024, 1, 29), date(2024, 1, 30), date(2024, 1, 31), date(2022, 12, 30), date(2023, 5, 31),
+)  # fmt: skip
+# Strategy discussions just before bank holidays: Christmas and Easter (Maundy Thursday, the day before).
+HOLIDAY_STRATEGIES = (
+    date(2021, 12, 23), date(2021, 12, 24), date(2022, 12, 22), date(2022, 12, 23), date(2023, 12, 21),
+    date(2023, 12, 22), date(2024, 12, 20), date(2024, 12, 24), date(2022, 4, 14), date(2023, 4, 5),
+    date(2023, 4, 6), date(2024, 3, 27), date(2024, 3, 28), date(2025, 4, 17), date(2023, 5, 5),
+)  # fmt: skip
+
+
+def weekday_on_or_after(d: date) -> date:
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d
+
+
+class Generator:
+    def __init__(self, seed: int = 2024, start: date = date(2021, 4, 1), end: date = date(2025, 9, 30)) -> None:
+        self.rng = random.Random(seed)
+        self.q = load()
+        self.start, self.end = start, end
+        self.codes = {k: tuple(v) for k, v in self.q.codes.items()}
+
+    # -- small pieces -------------------------------------------------------------------------------------
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def key(self, prefix: str) -> str:
+        return f"{prefix}_{self.rng.getrandbits(128):032x}"
+
+    def pick(self, code_list: str) -> str:
+        return self.rng.choice(self.codes[code_list])
+
+    def stamp(self, d: date, minute: int = 0) -> str:
+        return f"{d.isoformat()}T{16 + minute // 60:02d}:{minute % 60:02d}:00Z"
+
+    def random_date(self) -> date:
+        span = (self.end - self.start).days
+        return weekday_on_or_after(self.start + timedelta(days=self.rng.randrange(span)))
+
+    def issues(self) -> list[str]:
+        rng = self.rng
+        chosen = set(rng.sample(self.codes["issue"], rng.randint(0, 3)))
+        if rng.random() < 0.45:
+            chosen |= {"domestic_abuse", rng.choice(self.q.group("emotional_abuse_cofactors"))}
+        return sorted(chosen)
+
+    def adults(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        for _ in range(rng.randint(0, 4)):
+            invited = rng.random() < 0.75
+            out.append(
+                {
+                    "relationship": self.pick("relationship"),
+                    "invited": invited,
+                    "attendance": rng.choice(["attended_all", "attended_part", "attended_separately", "did_not_attend"])
+                    if invited
+                    else "not_invited",
+                    "not_invited_reason": None if invited else self.pick("not_invited_reason"),
+                    "engaged_agencies": rng.sample(self.codes["agency"], rng.choice([0, 0, 1, 2, 3])),
+                }
+            )
+        return out
+
+    def agencies(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        for agency in rng.sample(self.codes["agency"], rng.randint(0, 8)):
+            invited = rng.random() < 0.85
+            out.append(
+                {
+                    "agency": agency,
+                    "invited": invited,
+                    "attendance": self.pick("agency_attendance") if invited else None,
+                    "report": self.pick("agency_report") if invited else None,
+                }
+            )
+        return out
+
+    def escalations(self, d: date) -> list[dict[str, Any]]:
+        return [
+            {
+                "type": self.pick("escalation_type"),
+                "subject": self.pick("escalation_subject"),
+                "stage": self.rng.randint(1, 4),
+                "status": self.pick("escalation_status"),
+                "raised_on": (d + timedelta(days=self.rng.randint(0, 40))).isoformat(),
+            }
+            for _ in range(self.rng.choice([0, 0, 0, 1, 2]))
+        ]
+
+    def category(self, ea_family: bool) -> tuple[str, str | None]:
+        """A category and, for §5 families, sometimes the chair's answer to the guidance."""
+        rng = self.rng
+        category = rng.choices(self.codes["category"], weights=(40, 35, 10, 5, 10))[0]
+        if ea_family and rng.random() < 0.5:
+            check = rng.choice(("confirmed", "changed_to_neglect", "changed_to_multiple"))
+            return {"confirmed": "emotional", "changed_to_neglect": "neglect", "changed_to_multiple": "multiple"}[
+                check
+            ], check
+        return category, None
+
+    def record(self, ctype: str, d: date, children: list[dict[str, Any]], issues: list[str], **extra: Any) -> dict:
+        rng = self.rng
+        minute = rng.randint(0, 200)
+        rec = {
+            "id": self.uuid(),
+            "revision": rng.choice((1, 1, 1, 2, 3)),
+            "questionnaire_version": 1,
+            "conference_type": ctype,
+            "conference_date": d.isoformat(),
+            "family_key": extra.pop("family_key"),
+            "strategy_discussion_date": None,
+            "delay_reason": None,
+            "quorate": rng.random() < 0.9,
+            "children": children,
+            "issues": issues,
+            "adults": self.adults(),
+            "agencies": self.agencies(),
+            "quality": {k: self.pick(k) for k in self.q.quality_keys},
+            "escalations": self.escalations(d),
+            "created_at": self.stamp(d, minute),
+            "updated_at": self.stamp(d, minute + rng.randint(0, 30)),
+        }
+        rec.update(extra)
+        return rec
+
+    # -- a family's history ------------------------------------------------------------------------------
+    def family(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        fk = self.key("fk")
+        ctype = rng.choices(("initial", "pre_birth_initial", "transfer_in"), weights=(78, 11, 11))[0]
+        strategy = None
+        roll = rng.random()
+        if roll < 0.12 and ctype != "transfer_in":
+            strategy = rng.choice(HOLIDAY_STRATEGIES)
+            d0 = weekday_on_or_after(strategy + timedelta(days=rng.randint(14, 30)))
+        elif roll < 0.24:
+            d0 = rng.choice(MONTH_END_STARTS)
+        else:
+            d0 = self.random_date()
+        if ctype != "transfer_in" and strategy is None:
+            strategy = d0 - timedelta(days=rng.choice((0, 3, 7, 10, 14, 18, 20, 21, 22, 25, 30, 45)))
+        elif ctype == "transfer_in" and rng.random() < 0.2:
+            strategy = d0 - timedelta(days=5)  # optional for transfers, and never timed
+        issues = self.issues()
+        ea_family = "domestic_abuse" in issues and bool(set(issues) & set(self.q.group("emotional_abuse_cofactors")))
+        children = []
+        for i in range(rng.choice((1, 1, 1, 2, 2, 3))):
+            unborn = ctype == "pre_birth_initial" and i == 0
+            on_plan = rng.random() < 0.78
+            category, check = self.category(ea_family) if on_plan else (None, None)
+            children.append(
+                {
+                    "child_key": self.key("ck"),
+                    "unborn": unborn,
+                    "age_years": None if unborn else rng.randint(0, 17),
+                    "decision": "plan_started" if on_plan else self.pick("decision_initial"),
+                    "category": category,
+                    "plan_start_date": d0.isoformat() if on_plan else None,
+                    "plan_sequence": self.pick("plan_sequence"),
+                    "participation": rng.choice((None, *self.codes["participation"])),
+                    "emotional_abuse_check": check,
+                }
+            )
+        for c in children:  # an off-plan decision drawn at random may itself be plan_started
+            if c["decision"] == "plan_started" and c["category"] is None:
+                c["category"], c["plan_start_date"] = "neglect", d0.isoformat()
+        delay = None
+        if ctype == "initial" and strategy is not None:
+            late = dates.working_days_between(strategy, d0) > dates.ICPC_WORKING_DAYS
+            if late or rng.random() < 0.1:
+                delay = self.pick("delay_reason")
+        first = self.record(
+            ctype,
+            d0,
+            children,
+            issues,
+            family_key=fk,
+            strategy_discussion_date=strategy.isoformat() if strategy else None,
+            delay_reason=delay,
+        )
+        records = [first]
+        on_plan = [dict(c) for c in children if c["decision"] == "plan_started"]
+        review_no = 0
+        while on_plan:
+            review_no += 1
+            months = 3 if review_no == 1 else 3 + 6 * (review_no - 1)
+            offset = rng.choice((-3, -1, 0, 0, 0, 1, 4, 12))
+            d = weekday_on_or_after(dates.add_months(d0, months) + timedelta(days=offset))
+            if d > self.end:
+                break
+            issues = self.issues() if rng.random() < 0.3 else issues
+            ea_family = "domestic_abuse" in issues and bool(
+                set(issues) & set(self.q.group("emotional_abuse_cofactors"))
+            )
+            kids = []
+            still = []
+            for c in on_plan:
+                ends = rng.random() < 0.15 + 0.1 * review_no
+                category, check = (None, None) if ends else self.category(ea_family)
+                kid = {
+                    **c,
+                    "decision": self.pick("decision_review") if ends else "plan_continues",
+                    "category": category,
+                    "emotional_abuse_check": check,
+                    "age_years": c["age_years"] if c["age_years"] is not None else 0,
+                    "unborn": False,
+                }
+                if kid["decision"] == "plan_continues" and kid["category"] is None:
+                    kid["category"] = "neglect"
+                if kid["decision"] != "plan_continues" and kid["decision"] != "plan_started":
+                    kid["category"], kid["emotional_abuse_check"] = None, None
+                kids.append(kid)
+                if kid["decision"] == "plan_continues":
+                    still.append(kid)
+            records.append(self.record("review", d, kids, issues, family_key=fk))
+            if rng.random() < 0.04:  # reconvened the same day: the later update decides the child's state
+                again = self.record("review", d, [dict(k) for k in kids], issues, family_key=fk)
+                again["updated_at"] = self.stamp(d, 400)
+                for k in again["children"]:
+                    k["decision"], k["category"], k["emotional_abuse_check"] = "plan_ended_cin", None, None
+                records.append(again)
+                still = []
+            on_plan = still
+        return records
+
+
+def generate(
+    count: int, *, seed: int = 2024, chairs: int = 3, start: date = date(2021, 4, 1), end: date = date(2025, 9, 30)
+) -> list[tuple[int, dict[str, Any]]]:
+    """At least ``count`` valid records as (chair index, record), families kept with one chair."""
+    gen = Generator(seed, start, end)
+    out: list[tuple[int, dict[str, Any]]] = []
+    while len(out) < count:
+        chair = gen.rng.randrange(chairs)
+        out.extend((chair, rec) for rec in gen.family())
+    return out
+
+
+def export_document(records: list[dict[str, Any]], *, chair: int = 0, sequence: int = 1, deleted=()) -> dict:
+    """A complete, valid export envelope around ``records`` (digest and record_count filled in)."""
+    from cpchair.interchange.canonical import payload_sha256
+
+    payload = {"conferences": records, "deleted": list(deleted)}
+    rng = random.Random(f"chair-{chair}")
+    return {
+        "format": "cpchair-export",
+        "format_version": 1,
+        "export_id": str(uuid.UUID(int=rng.getrandbits(128) ^ sequence, version=4)),
+        "app_version": "1.0.0",
+        "chair_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "chair_name": f"Chair {chair + 1}",
+        "device_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "sequence": sequence,
+        "created_at": "2025-10-01T09:00:00Z",
+        "record_count": len(records) + len(payload["deleted"]),
+        "payload_sha256": payload_sha256(payload),
+        "payload": payload,
+    }
