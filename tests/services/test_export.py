@@ -377,3 +377,15 @@ def test_status_reports_what_the_window_shows(session, ready, share):
 
 def test_export_error_is_a_cpchair_error_with_a_sentence():
     assert issubclass(export.ShareUnavailable, CpchairError)
+
+
+def test_the_coordinators_reader_accepts_what_the_writer_wrote(session, ready, share):
+    """The other side of the contract: the merge's strict reader (schema, digest, §4 rules) takes the file."""
+    from cpchair.interchange import reader
+
+    result = export.export_now(session, share, now=NOW)
+    parsed = reader.read_export(result.path)
+    assert parsed.chair_id == settings.get(session, "chair_id")
+    assert sorted(c["id"] for c in parsed.conferences) == sorted(ready["completed"])
+    assert [d["id"] for d in parsed.deleted] == [ready["deleted"]]
+    assert parsed.envelope["sequence"] == 1 and parsed.envelope["device_id"] == settings.get(session, "device_id")
