@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--conferences", type=_count, default=600, metavar="N", help="how many conferences (default 600)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="the same seed makes the same data (default 1)")
     p.add_argument(
-        "--replace", action="store_true", help="delete the conferences this data folder holds before adding demo data"
+        "--replace",
+        action="store_true",
+        help="first delete every conference this data folder holds (outright: no deletion reaches a coordinator)",
     )
     p.set_defaults(func=run)
 
