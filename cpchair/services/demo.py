@@ -11,7 +11,8 @@ year and a few after two).
 
 Every record marked complete passes ``validation.errors``: the generator checks each one and stops with
 an error rather than write an invalid complete record. Rows go in with SQLAlchemy Core ``executemany``
-(20,000 conferences in a few seconds); the denormalised columns come from
+(20,000 conferences with their minutes in about 10 s on a laptop, well within the issue's 30 s; see
+``benchmarks/bench_demo.py``); the denormalised columns come from
 ``conferences.summary_columns``/``child_columns``, the same code an ordinary save uses.
 
 Names are fictional (invented surnames), references look like ``FAM-10234`` / ``CH-204311``; none of
