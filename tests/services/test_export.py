@@ -389,3 +389,12 @@ def test_the_coordinators_reader_accepts_what_the_writer_wrote(session, ready, s
     assert sorted(c["id"] for c in parsed.conferences) == sorted(ready["completed"])
     assert [d["id"] for d in parsed.deleted] == [ready["deleted"]]
     assert parsed.envelope["sequence"] == 1 and parsed.envelope["device_id"] == settings.get(session, "device_id")
+
+
+def test_an_installation_with_nothing_completed_exports_an_empty_snapshot(session, share):
+    pseudonym.install_demo_key()
+    settings.put(session, "chair_name", "New Chair")
+    svc.create(session, varied_answers(0))  # only a draft
+    doc = json.loads(export.export_now(session, share).path.read_text("utf-8"))
+    jsonschema.Draft7Validator(load_schema()).validate(doc)
+    assert doc["payload"] == {"conferences": [], "deleted": []} and doc["record_count"] == 0

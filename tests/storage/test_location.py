@@ -114,3 +114,13 @@ def test_cli_refuses_such_a_data_dir_and_creates_nothing(tmp_path, monkeypatch, 
     err = capsys.readouterr().err
     assert "cannot keep its database" in err and "Dropbox" in err
     assert not synced.exists()
+
+
+def test_a_link_into_a_network_mount_is_followed(tmp_path):
+    mount = tmp_path / "nas"
+    mount.mkdir()
+    link = tmp_path / "my-data"
+    link.symlink_to(mount, target_is_directory=True)
+    mounts = [*LOCAL_MOUNTS, (str(mount.resolve()), "cifs")]
+    with pytest.raises(UnsafeDataDir, match="cifs"):
+        location.check_data_dir(link / "cpchair", mounts=mounts, environ={})
