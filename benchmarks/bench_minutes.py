@@ -89,6 +89,8 @@ def main() -> int:
         f"long minutes ({pages} pages), median of 3:      {long_time * 1000:6.1f} ms  "
         f"({long_time / long_base:.1f}x baseline {long_base * 1000:.1f} ms)"
     )
+    if hasattr(os, "getloadavg"):
+        print(f"machine load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     ok = max(cold, warm) < TARGET_S
     print(f"target: under {TARGET_S * 1000:.0f} ms for a typical set of minutes: {'OK' if ok else 'TOO SLOW'}")
     return 0 if ok else 1
