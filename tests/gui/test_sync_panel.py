@@ -34,6 +34,7 @@ def _panel(qtbot, db) -> SyncPanel:
     panel = SyncPanel(db)
     panel.auto_delay_ms = 10
     panel.retry_delays_ms = (50, 100)
+    panel.key_timer.setInterval(50)
     qtbot.addWidget(panel)
     panel.show()
     return panel
@@ -98,7 +99,7 @@ def test_unreachable_share_is_reported_quietly_and_retried_until_it_is_back(qtbo
     assert not panel.retry_timer.isActive()
 
 
-def test_missing_key_is_shown_and_not_retried(qtbot, db, tmp_path):
+def test_missing_key_is_shown_and_the_export_follows_the_import(qtbot, db, tmp_path):
     share = tmp_path / "share"
     share.mkdir()
     _chair(db, share, key=False)
@@ -109,6 +110,10 @@ def test_missing_key_is_shown_and_not_retried(qtbot, db, tmp_path):
     assert "key file your coordinator" in panel.status_label.toolTip()
     assert not panel.retry_timer.isActive()
     assert _exports(share) == []
+    pseudonym.install_demo_key()  # the chair imports the key (Settings > key dialog)
+    with qtbot.waitSignal(panel.export_finished, timeout=10_000):
+        pass
+    assert len(_exports(share)) == 1 and not panel.key_timer.isActive()
 
 
 def test_no_shared_folder_is_said_without_trying(qtbot, db):

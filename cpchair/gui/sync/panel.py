@@ -5,7 +5,8 @@ for an export a moment later (changes in quick succession make one export); the 
 thread with its own database session (SQLite objects never cross threads); when the share is missing,
 read-only or full the panel says so in one line and tries again later with a growing interval, never with
 a dialog. Problems only the chair can fix (no key, no name, no folder chosen) are shown the same way,
-with the full sentence as the tooltip, and are not retried until something changes.
+with the full sentence as the tooltip, and are not retried blindly: the panel looks for the key file
+every few seconds and exports as soon as the coordinator's key has been imported.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from cpchair.errors import CpchairError, ExportError
-from cpchair.services import export
+from cpchair.services import export, pseudonym
 from cpchair.services.pseudonym import KeyMissing
 
 UNREACHABLE = "Shared folder not reachable — will retry"
@@ -58,6 +59,9 @@ class SyncPanel(QWidget):
     #: retry intervals after the share was unreachable (the last one repeats)
     retry_delays_ms: tuple[int, ...] = (30_000, 60_000, 120_000, 300_000, 600_000, 900_000)
 
+    #: how often to look for a newly imported key after an export failed for want of one
+    key_poll_ms = 3_000
+
     def __init__(self, db, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
@@ -85,6 +89,10 @@ class SyncPanel(QWidget):
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self._start)
+        # after "no key", look for the key file now and then, and export as soon as it has been imported
+        self.key_timer = QTimer(self)
+        self.key_timer.setInterval(self.key_poll_ms)
+        self.key_timer.timeout.connect(self._check_key)
         self.sync_button.clicked.connect(self.request_export)
         self._worker_done.connect(self._finished)
         self.refresh()
@@ -155,6 +163,7 @@ class SyncPanel(QWidget):
         self._running = False
         self.sync_button.setEnabled(True)
         self.last_error = error
+        self.key_timer.stop()
         if error is None:
             self._failures = 0
             self._show(describe_last_export(result.created_at), str(result.path))
@@ -166,6 +175,11 @@ class SyncPanel(QWidget):
             self._again = False
             self.auto_timer.start(self.auto_delay_ms)
 
+    def _check_key(self) -> None:
+        if pseudonym.has_key():
+            self.key_timer.stop()
+            self.request_export()
+
     def _failed(self, error: CpchairError) -> None:
         with self.db.session() as s:
             last = describe_last_export(export.status(s).last_export_at)
@@ -176,5 +190,6 @@ class SyncPanel(QWidget):
             self._show(UNREACHABLE, f"{error}\n{last}.")
         elif isinstance(error, KeyMissing):
             self._show("Not exported: no pseudonymisation key", str(error))
+            self.key_timer.start()
         else:
             self._show("Not exported — see details", f"{error}\n{last}.")
