@@ -124,3 +124,21 @@ def test_a_link_into_a_network_mount_is_followed(tmp_path):
     mounts = [*LOCAL_MOUNTS, (str(mount.resolve()), "cifs")]
     with pytest.raises(UnsafeDataDir, match="cifs"):
         location.check_data_dir(link / "cpchair", mounts=mounts, environ={})
+
+
+def test_get_drive_type_is_asked_about_the_drive_root(monkeypatch):
+    import ctypes
+    import types
+
+    asked = []
+
+    def get_drive_type(root):
+        asked.append(root)
+        return {"Z:\\": location.DRIVE_REMOTE, "C:\\": 3}[root]
+
+    fake = types.SimpleNamespace(kernel32=types.SimpleNamespace(GetDriveTypeW=get_drive_type))
+    monkeypatch.setattr(ctypes, "windll", fake, raising=False)
+    assert location.windows_drive_is_remote(r"Z:\cpchair\data") is True
+    assert location.windows_drive_is_remote(r"C:\Users\chair\AppData\Local\cpchair") is False
+    assert location.windows_drive_is_remote("relative") is False
+    assert asked == ["Z:\\", "C:\\"]
