@@ -160,18 +160,27 @@ def caseload(session: Session, today: date) -> list[CaseloadEntry]:
     return entries
 
 
-def latest_conference_dates(session: Session, family_refs: list[str] | set[str]) -> dict[str, date]:
+def latest_conference_dates(
+    session: Session, family_refs: list[str] | set[str], after: date | None = None
+) -> dict[str, date]:
     """The date of each family's latest complete conference, for the list's "next review" column: a review
-    date set by a conference that a later one has replaced is no longer due."""
+    date set by a conference that a later one has replaced is no longer due.
+
+    With ``after``, only conferences after that date are considered (families with none are left out); the
+    list passes its page's earliest date, which lets SQLite walk the date index instead of every row.
+    """
     refs = sorted({r for r in family_refs if r})
     if not refs:
         return {}
+    conditions = [
+        Conference.family_ref.in_(refs),
+        Conference.status == "complete",  # deletion markers are drafts with no family_ref: never matched
+    ]
+    if after is not None:
+        conditions.append(Conference.conference_date > after)
     stmt = (
         select(Conference.family_ref, func.max(Conference.conference_date))
-        .where(
-            Conference.family_ref.in_(refs),
-            Conference.status == "complete",  # deletion markers are drafts with no family_ref: never matched
-        )
+        .where(*conditions)
         .group_by(Conference.family_ref)
     )
     return {ref: day for ref, day in session.execute(stmt) if day is not None}

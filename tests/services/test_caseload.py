@@ -133,3 +133,16 @@ def test_plan_flags_show_highest_threshold_reached():
     assert cl.plan_flags(18, None, today) == ("18",)
     assert cl.plan_flags(23, None, today) == ("18",)
     assert cl.plan_flags(24, date(2026, 12, 31), today) == ("24", cl.OVERDUE)
+
+
+def test_latest_conference_dates_per_family(session):
+    _complete(session, valid_answers("initial", "2026-03-10", family_ref="F1"))
+    _complete(session, valid_answers("review", "2026-06-09", family_ref="F1"))
+    svc.create(session, valid_answers("review", "2026-12-08", family_ref="F1"))  # a draft replaces nothing
+    _complete(session, valid_answers("initial", "2026-04-07", family_ref="F2"))
+    assert cl.latest_conference_dates(session, {"F1", "F2", "F3", ""}) == {
+        "F1": date(2026, 6, 9),
+        "F2": date(2026, 4, 7),
+    }
+    assert cl.latest_conference_dates(session, ["F1", "F2"], after=date(2026, 4, 7)) == {"F1": date(2026, 6, 9)}
+    assert cl.latest_conference_dates(session, []) == {}

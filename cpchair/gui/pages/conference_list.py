@@ -95,7 +95,9 @@ class ConferenceListPage(QWidget):
             rows = svc.list_summaries(
                 s, self._search or None, sort=self._sort, descending=self._descending, offset=offset, limit=limit
             )
-            self.model.note_latest(latest_conference_dates(s, {r.family_ref for r in rows}))
+            days = [r.conference_date for r in rows if r.conference_date and r.family_ref]
+            if days:  # only a later conference can replace one on this page
+                self.model.note_latest(latest_conference_dates(s, {r.family_ref for r in rows}, after=min(days)))
         return rows
 
     def refresh(self) -> None:
