@@ -162,3 +162,18 @@ def test_a_half_typed_date_is_not_scolded_until_the_chair_moves_on(qtbot, window
     row.input.edit.setFocus()
     qtbot.keyClicks(row.input.edit, "2025")
     assert not row.problem.isVisible()  # 3/3/2025: a Monday
+
+
+def test_the_calendar_button_fills_the_date_for_mouse_users(qtbot, window, db):
+    from PySide6.QtCore import QDate
+
+    ed = window.centralWidget()
+    date_input = ed.rows["conference_date"].input
+    assert date_input.pick.focusPolicy() == Qt.FocusPolicy.NoFocus  # not a Tab stop
+    popup = date_input.open_calendar()
+    popup.setSelectedDate(QDate(2025, 3, 12))
+    popup.activated.emit(QDate(2025, 3, 12))
+    assert date_input.edit.text() == "12/03/2025"
+    ed.flush()
+    with db.session() as s:
+        assert conferences.get(s, ed.conference_id).answers["conference_date"] == "2025-03-12"

@@ -11,15 +11,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QToolButton,
     QWidget,
 )
 
@@ -106,10 +108,41 @@ class DateInput(FieldInput):
         self.typing = False
         self.edit.textEdited.connect(self._edited)
         self.edit.editingFinished.connect(self._finished)
+        # A calendar for the mouse; keyboard users type, so the button is not a Tab stop.
+        self.pick = QToolButton(self)
+        self.pick.setObjectName(f"{field.key}.calendar")
+        self.pick.setText("Calendar…")
+        self.pick.setAccessibleName(f"Choose the {field.plain_label.lower()} from a calendar")
+        self.pick.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pick.clicked.connect(self.open_calendar)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.edit)
+        lay.addWidget(self.pick)
         lay.addStretch(1)
+
+    def open_calendar(self) -> QCalendarWidget:
+        """A month calendar under the field, starting on Monday, on the typed date or today."""
+        popup = QCalendarWidget(self)
+        popup.setWindowFlags(Qt.WindowType.Popup)
+        popup.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        popup.setGridVisible(True)
+        current = self.date()
+        if current is not None:
+            popup.setSelectedDate(QDate(current.year, current.month, current.day))
+        popup.clicked.connect(lambda d: self._picked(popup, d))
+        popup.activated.connect(lambda d: self._picked(popup, d))
+        popup.move(self.edit.mapToGlobal(self.edit.rect().bottomLeft()))
+        popup.show()
+        popup.setFocus()
+        return popup
+
+    def _picked(self, popup: QCalendarWidget, d: QDate) -> None:
+        popup.close()
+        popup.deleteLater()
+        self.set_value(date(d.year(), d.month(), d.day()))
+        self.changed.emit()
+        self.edit.setFocus()
 
     def _edited(self, _text: str) -> None:
         self.typing = True
@@ -157,6 +190,7 @@ class DateInput(FieldInput):
         if read_only == self.edit.isReadOnly():
             return
         self.edit.setReadOnly(read_only)
+        self.pick.setEnabled(not read_only)
         self.edit.setStyleSheet("QLineEdit { background: palette(window); color: #444444; }" if read_only else "")
         self.edit.setToolTip(why if read_only else "")
 
