@@ -331,3 +331,13 @@ def test_ctrl_page_down_and_up_move_between_pages(qtbot, editor):
     assert editor.stack.currentIndex() == 1
     qtbot.keyClick(editor.pages, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     assert editor.stack.currentIndex() == 0
+
+
+def test_a_conference_deleted_meanwhile_is_reported_not_crashed_on(qtbot, editor, db):
+    first = editor.conference_id
+    with db.session() as s, s.begin():
+        conferences.delete(s, first)
+    editor.load(first)
+    assert editor.conference_id is None
+    assert editor.banner.text().startswith(f"No conference with id {first}.")
+    editor.save()  # nothing to save, nothing raised

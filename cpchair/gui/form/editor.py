@@ -501,9 +501,18 @@ class ConferenceEditor(QWidget):
         """Show a conference (saving what is on screen first, if it had changes: even a reload of the same
         conference must not drop typing that the autosave had not written yet)."""
         self.flush()
-        with self.db.session() as s:
-            detail = conferences.get(s, conference_id)
-            self._interval = settings.get(s, "review_interval_months")
+        try:
+            with self.db.session() as s:
+                detail = conferences.get(s, conference_id)
+                self._interval = settings.get(s, "review_interval_months")
+        except NotFound as exc:  # deleted since the list was drawn: say so rather than show stale answers
+            self.timer.stop()
+            self.conference_id = None
+            self._dirty = False
+            self._say(f"{exc} It may have been deleted; go back to the list.", BANNER_ERROR)
+            self.setEnabled(False)
+            self.status_changed.emit(str(exc))
+            return
         self.timer.stop()
         switching = detail.id != self.conference_id
         self.conference_id = detail.id
