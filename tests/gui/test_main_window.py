@@ -479,3 +479,15 @@ def test_first_start_asks_who_you_are_and_can_fill_sample_data(qtbot, db, monkey
     assert stored >= 12
     assert window.list_page.model.total == stored and window.list_page.model.rowCount() > 0
     window.maybe_first_run()  # asked once only: no dialog now (a modal would block this call)
+
+
+def test_tab_moves_from_search_to_the_list_and_arrows_move_between_pages(qtbot, main_window):
+    page = main_window.list_page
+    main_window.activateWindow()
+    qtbot.waitActive(main_window)
+    page.search_edit.setFocus()
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Tab)
+    assert page.view.hasFocus()
+    main_window.nav.setFocus()
+    qtbot.keyClick(main_window.nav, Qt.Key.Key_Down)
+    assert main_window.current_page() == "caseload"
