@@ -217,6 +217,11 @@ def test_enter_on_a_row_opens_the_conference(qtbot, main_window, db):
     assert "10/03/2026" in view.subtitle_label.text() and "Draft" in view.subtitle_label.text()
     qtbot.mouseClick(view.back_button, Qt.MouseButton.LeftButton)
     assert main_window.current_page() == "conferences" and page.current_id() == cid
+    cell = page.view.visualRect(page.model.index(0, 2)).center()
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # a real double-click's press
+    assert main_window.current_page() == "conferences"
+    qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert main_window.current_page() == "conference" and view.conference_id == cid
 
 
 def test_delete_asks_and_removes_the_conference(qtbot, main_window, db, monkeypatch):
