@@ -96,6 +96,7 @@ class Conflict:
     resolution: str | None
     incoming: dict[str, Any]
     stored: dict[str, Any] | None
+    superseded: bool = False  # a newer revision or a deletion arrived since: nothing left to decide
 
 
 def find_export_files(folder: str | Path) -> list[Path]:
@@ -294,7 +295,10 @@ def _apply(session: Session, export: ExportFile) -> tuple[int, int, int, int]:
 
 
 def list_conflicts(session: Session, *, include_resolved: bool = False) -> list[Conflict]:
-    """Conflicts for the coordinator to resolve (oldest first), each with both versions as dicts."""
+    """Conflicts for the coordinator to resolve (oldest first), each with both versions as dicts.
+
+    A conflict whose conference has since moved to a newer revision, or been deleted, needs no decision and
+    is listed only with ``include_resolved`` (marked ``superseded``)."""
     import json
 
     stmt = select(conflict_t).order_by(conflict_t.c.pk)
@@ -302,26 +306,34 @@ def list_conflicts(session: Session, *, include_resolved: bool = False) -> list[
         stmt = stmt.where(conflict_t.c.resolved_at.is_(None))
     rows = session.execute(stmt).mappings().all()
     ids = sorted({r["conference_id"] for r in rows})
-    stored: dict[str, str] = {}
+    stored: dict[str, tuple[int, str]] = {}
     for chunk in _chunks(ids):
-        stored.update(
-            session.execute(select(conf_t.c.id, conf_t.c.record).where(conf_t.c.id.in_(chunk))).tuples().all()
+        for rid, rev, text in session.execute(
+            select(conf_t.c.id, conf_t.c.revision, conf_t.c.record).where(conf_t.c.id.in_(chunk))
+        ):
+            stored[rid] = (rev, text)
+    out = []
+    for r in rows:
+        current = stored.get(r["conference_id"])
+        superseded = current is None or current[0] != r["revision"]
+        if superseded and not include_resolved:
+            continue
+        out.append(
+            Conflict(
+                pk=r["pk"],
+                conference_id=r["conference_id"],
+                revision=r["revision"],
+                chair_name=r["chair_name"],
+                source_path=r["source_path"],
+                detected_at=r["detected_at"],
+                resolved_at=r["resolved_at"],
+                resolution=r["resolution"],
+                incoming=json.loads(r["record"]),
+                stored=json.loads(current[1]) if current else None,
+                superseded=superseded,
+            )
         )
-    return [
-        Conflict(
-            pk=r["pk"],
-            conference_id=r["conference_id"],
-            revision=r["revision"],
-            chair_name=r["chair_name"],
-            source_path=r["source_path"],
-            detected_at=r["detected_at"],
-            resolved_at=r["resolved_at"],
-            resolution=r["resolution"],
-            incoming=json.loads(r["record"]),
-            stored=json.loads(stored[r["conference_id"]]) if r["conference_id"] in stored else None,
-        )
-        for r in rows
-    ]
+    return out
 
 
 def resolve_conflict(session: Session, pk: int, choice: str) -> None:
@@ -383,8 +395,5 @@ def resolve_conflict(session: Session, pk: int, choice: str) -> None:
 
 
 def pending_conflict_count(session: Session) -> int:
-    from sqlalchemy import func
-
-    return session.execute(
-        select(func.count()).select_from(conflict_t).where(conflict_t.c.resolved_at.is_(None))
-    ).scalar_one()
+    """How many conflicts wait for the coordinator (as ``list_conflicts`` lists them)."""
+    return len(list_conflicts(session))

@@ -227,6 +227,21 @@ def test_taking_the_incoming_version_swaps_it_in_and_merging_again_is_quiet(sess
 # --- all or nothing ------------------------------------------------------------------------------------
 
 
+def test_a_conflict_overtaken_by_a_newer_revision_needs_no_decision(session, tmp_path, sample):
+    rec = sample[10]
+    f1 = write(tmp_path, "a.json", export_document([revised(rec, 1)], chair=0))
+    f2 = write(tmp_path, "b.json", export_document([revised(rec, 1, quorate=not rec["quorate"])], chair=1))
+    merge.merge_files(session, [f1, f2])
+    assert merge.pending_conflict_count(session) == 1
+    f3 = write(tmp_path, "c.json", export_document([revised(rec, 2)], chair=0, sequence=2))
+    assert merge.merge_files(session, [f3]).updated == 1
+    assert merge.list_conflicts(session) == [] and merge.pending_conflict_count(session) == 0
+    [old] = merge.list_conflicts(session, include_resolved=True)
+    assert old.superseded and old.resolved_at is None
+    with pytest.raises(CpchairError, match="newer revision"):
+        merge.resolve_conflict(session, old.pk, merge.TAKE_INCOMING)
+
+
 def test_a_failure_while_applying_a_file_leaves_nothing_of_it(session, tmp_path, sample, monkeypatch):
     good = write(tmp_path, "good.json", export_document(sample[:3], chair=0))
     merge.merge_files(session, [good])
