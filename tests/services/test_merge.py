@@ -353,3 +353,18 @@ def test_stats_by_chair_add_up_to_the_service_figures(session, conformance):
     from cpchair.domain.statistics import compute
 
     assert compute(full, *period) == whole
+
+
+def test_the_coordinators_store_uses_no_sqlite_only_sql():
+    """A later step runs the merged store on PostgreSQL: only SQLAlchemy Core constructs, no raw SQL."""
+    import inspect
+
+    from sqlalchemy.dialects import postgresql
+
+    for module in (merge, stats):
+        source = inspect.getsource(module)
+        for raw in ("text(", "exec_driver_sql", "import sqlite3", "sqlalchemy.dialects.sqlite"):
+            assert raw not in source, f"{module.__name__} uses {raw}"
+    ids = ["a", "b"]
+    statement = select(MergedConference.__table__.c.id).where(MergedConference.__table__.c.id.in_(ids))
+    assert "IN" in str(statement.compile(dialect=postgresql.dialect()))
