@@ -1,6 +1,6 @@
-"""PySide6 6.12 on CPython 3.11 drops a reference to None on every void call (and to True on every
-Signal.emit); cpchair.gui makes them as good as immortal so that a long editing session (hundreds of
-thousands of widget calls) cannot abort Python."""
+"""PySide6 6.12.0 on CPython 3.11 drops a reference to None on every void call (and to True on every
+Signal.emit), so a long editing session (hundreds of thousands of widget calls) aborts Python. The pinned
+PySide6 must not: this test fails if the pin is lifted to a release with that bug."""
 
 from __future__ import annotations
 
