@@ -18,6 +18,15 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 CONFORMANCE = SHARED / "spec" / "conformance"
 
 
+@pytest.fixture(autouse=True)
+def _forget_data_dir_override():
+    """`cpchair --data-dir` sets a process-wide override; tests that call the CLI in-process must not leak it."""
+    yield
+    from cpchair import paths
+
+    paths.set_data_dir(None)
+
+
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch) -> Path:
     """This test's own data folder, used by everything that asks cpchair.paths."""

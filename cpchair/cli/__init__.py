@@ -38,10 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.data_dir:
+            paths.set_data_dir(args.data_dir)
+        if args.command is not None:  # the window checks the folder itself, and explains it in a dialog
             from cpchair.storage.location import check_data_dir
 
-            check_data_dir(args.data_dir)
-            paths.set_data_dir(args.data_dir)
+            check_data_dir(paths.data_dir())  # --data-dir, CPCHAIR_DATA_DIR or the platform's folder alike
         if args.command is None:
             from cpchair.gui.app import run
 

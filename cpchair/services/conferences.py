@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from cpchair import settings
 from cpchair.domain import dates
+from cpchair.domain.local_rules import completion_problems
 from cpchair.domain.questionnaire import load
-from cpchair.domain.validation import Problem, errors
+from cpchair.domain.validation import Problem
 from cpchair.errors import InvalidRecord, NotFound
 from cpchair.storage.models import Conference, ConferenceChild
 
@@ -217,7 +218,7 @@ def save(session: Session, conference_id: str, answers: dict[str, Any], *, now: 
     _apply(session, row, answers)
     row.revision += 1
     row.updated_at = now or dates.utc_timestamp()
-    if row.status == COMPLETE and errors(answers):
+    if row.status == COMPLETE and completion_problems(answers):
         row.status = DRAFT
     session.flush()
     return get(session, conference_id)
@@ -226,7 +227,7 @@ def save(session: Session, conference_id: str, answers: dict[str, Any], *, now: 
 def complete(session: Session, conference_id: str, *, now: str | None = None) -> ConferenceDetail:
     """Mark complete; raises InvalidRecord listing every problem when the answers are not valid."""
     row = _row(session, conference_id)
-    problems: list[Problem] = errors(row.answers)
+    problems: list[Problem] = completion_problems(row.answers)
     if problems:
         raise InvalidRecord(
             f"{len(problems)} answer(s) need attention before this conference can be completed.", problems

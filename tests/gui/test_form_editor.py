@@ -341,3 +341,19 @@ def test_a_conference_deleted_meanwhile_is_reported_not_crashed_on(qtbot, editor
     assert editor.conference_id is None
     assert editor.banner.text().startswith(f"No conference with id {first}.")
     editor.save()  # nothing to save, nothing raised
+
+
+def test_completing_needs_the_case_references_that_the_pseudonymous_keys_are_made_from(qtbot, editor, db):
+    ed = editor
+    fill_valid_conference(qtbot, ed)
+    child = ed.groups["children"].items[0]
+    child.rows["case_ref"].input.edit.clear()
+    with qtbot.assertNotEmitted(ed.completed):
+        ed.mark_complete()
+    assert stored(db, ed.conference_id).status == "draft"
+    assert child.rows["case_ref"].problem.isVisible()
+    assert "Enter the child's case reference" in child.rows["case_ref"].problem.text()
+    type_into(qtbot, child.rows["case_ref"].input.edit, "C-1")
+    assert not child.rows["case_ref"].problem.isVisible()
+    ed.mark_complete()
+    assert stored(db, ed.conference_id).status == "complete"

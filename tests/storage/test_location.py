@@ -116,6 +116,14 @@ def test_cli_refuses_such_a_data_dir_and_creates_nothing(tmp_path, monkeypatch, 
     assert not synced.exists()
 
 
+def test_cli_refuses_a_synced_folder_named_by_the_environment_too(tmp_path, monkeypatch, capsys):
+    synced = tmp_path / "OneDrive - Council" / "cpchair"
+    monkeypatch.setenv("CPCHAIR_DATA_DIR", str(synced))
+    assert main(["list", "--json"]) == 1
+    assert "OneDrive" in capsys.readouterr().err
+    assert not synced.exists()
+
+
 def test_a_link_into_a_network_mount_is_followed(tmp_path):
     mount = tmp_path / "nas"
     mount.mkdir()

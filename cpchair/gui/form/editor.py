@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from cpchair import settings
 from cpchair.domain import dates
+from cpchair.domain.local_rules import local_problems
 from cpchair.domain.questionnaire import Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
@@ -367,7 +368,7 @@ class ConferenceEditor(QWidget):
     def _refresh(self) -> None:
         rec = self.collect()
         self._apply_rules(rec)
-        self._show_problems(validate_record(rec, self.q))
+        self._show_problems(validate_record(rec, self.q) + local_problems(rec, self.q))
         self._update_computed(rec)
 
     def _apply_rules(self, rec: dict[str, Any]) -> None:
