@@ -9,6 +9,7 @@ which ignores chmod).
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -398,3 +399,101 @@ def test_an_installation_with_nothing_completed_exports_an_empty_snapshot(sessio
     doc = json.loads(export.export_now(session, share).path.read_text("utf-8"))
     jsonschema.Draft7Validator(load_schema()).validate(doc)
     assert doc["payload"] == {"conferences": [], "deleted": []} and doc["record_count"] == 0
+
+
+def _fixed_installation(session) -> None:
+    """A fixed set of rows (ids, revisions, timestamps, answers) so the exported bytes are reproducible.
+
+    Besides ordinary records it holds the odd ones the writer must treat alike whatever its speed tricks:
+    entries with extra or missing keys, a blank case reference, non-ASCII text, a deleted conference and
+    a draft.
+    """
+    from sqlalchemy import insert
+
+    from cpchair.storage.models import Conference
+
+    pseudonym.install_demo_key()
+    settings.put(session, "chair_name", "Siân O'Brien")
+    rows = []
+    for i in range(40):
+        answers = varied_answers(i)
+        status, deleted_at = svc.COMPLETE, None
+        if i == 3:
+            answers["children"][0]["nhs_number"] = "943 476 5919"  # not in the definition: never exported
+            answers["agencies"][0]["extra"] = "x"
+            del answers["adults"][0]["engaged_agencies"]  # missing: exported as null
+            answers["quality"]["unknown"] = "y"
+        if i == 4:
+            answers["children"][0]["case_ref"] = "  "  # blank: a key of its own
+            answers["family_ref"] = ""
+        if i == 5:
+            answers["escalations"][0]["subject"] = "other"
+            answers["children"][0]["name"] = "Zoë – ✓"
+        if i == 6:
+            status = svc.DRAFT
+        if i == 7:
+            deleted_at = "2026-11-01T10:00:00Z"
+        rows.append(
+            {
+                "id": f"00000000-0000-4000-8000-{i:012d}",
+                "revision": 1 + i % 5,
+                "status": status,
+                "ever_completed": status == svc.COMPLETE,
+                "answers": answers,
+                "created_at": f"2026-01-{1 + i % 28:02d}T09:00:00Z",
+                "updated_at": f"2026-02-{1 + i % 28:02d}T10:30:00Z",
+                "deleted_at": deleted_at,
+                **svc.summary_columns(answers),
+            }
+        )
+    rows.reverse()  # inserted out of order: the export orders by id
+    session.execute(insert(Conference.__table__), rows)
+    session.commit()
+
+
+# The SHA-256 of the payload for _fixed_installation, taken from the writer before it was made faster
+# (commit 4916846). A faster writer must write the very same bytes: coordinators compare digests.
+FIXED_PAYLOAD_SHA256 = "58b4a25e62b4bb042035069619b146d70dd2e1dcb37381ac2c0d6248992d7a8f"
+
+
+def test_the_exported_bytes_of_a_fixed_installation_never_change(session):
+    _fixed_installation(session)
+    built = export.build_export(session, key=pseudonym.DEMO_KEY, now=NOW, sequence=1)
+    head, payload = built.data.split(b',"payload":', 1)
+    assert payload.endswith(b"}")
+    assert hashlib.sha256(payload[:-1]).hexdigest() == built.envelope["payload_sha256"] == FIXED_PAYLOAD_SHA256
+    assert (built.conferences, built.deleted) == (38, 1)
+
+
+def test_the_writer_writes_the_canonical_json_of_the_records_made_one_by_one(session):
+    """The fast path (columns read as text, one dump) against the plain one: ORM rows, ``to_record``, canonical_json."""
+    from cpchair.interchange.canonical import canonical_json
+    from cpchair.interchange.records import deletion_marker, to_record
+    from cpchair.storage.models import Conference
+
+    _fixed_installation(session)
+    built = export.build_export(session, key=pseudonym.DEMO_KEY, now=NOW, sequence=4)
+    rows = session.scalars(select(Conference).order_by(Conference.id)).all()
+    expected = {
+        "conferences": [
+            to_record(
+                conference_id=r.id,
+                revision=r.revision,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                answers=r.answers,
+                key=pseudonym.DEMO_KEY,
+            )
+            for r in rows
+            if r.status == svc.COMPLETE and r.deleted_at is None
+        ],
+        "deleted": [
+            deletion_marker(conference_id=r.id, revision=r.revision, deleted_at=r.deleted_at)
+            for r in rows
+            if r.deleted_at is not None
+        ],
+    }
+    assert built.data.endswith(b',"payload":' + canonical_json(expected) + b"}")
+    envelope = json.loads(built.data)
+    assert envelope.pop("payload") == expected
+    assert envelope == built.envelope
