@@ -4,7 +4,7 @@ Why so strict: a file comes from another computer through a shared folder, so it
 written by a newer cpchair, or tampered with, and an unknown key could carry personal data. Every check
 runs here, on the bytes alone, so a rejected file changes nothing: the size (read no further than a limit),
 UTF-8 without a byte-order mark, JSON (no NaN, no decimals, no runaway nesting), the format and its version,
-the JSON Schema (compiled once with fastjsonschema), ``record_count``, ``payload_sha256``, real calendar
+the JSON Schema (compiled once by ``schema_check``), ``record_count``, ``payload_sha256``, real calendar
 dates in timestamps, unique ids, and the cross-field rules of ``cpchair.domain.validation``.
 
 The first problem found is the reason given, in a sentence the coordinator can act on. The canonical JSON
@@ -16,7 +16,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 from cpchair.errors import FormatError
 from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
+from cpchair.interchange.schema_check import compile_schema, first_violation
 
 #: A chair's snapshot is ~2 kB per conference; 100 MB is far beyond any real service's files.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -64,73 +64,10 @@ def schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-# Two mechanical rewrites of the code fastjsonschema generates (same checks, same messages), because a
-# 20,000-record file spent most of its validation time on them: the path of every array item was built
-# with ``"...[{i}]".format(**locals())`` (a dict of all locals per item), now an f-string; and an ``enum``
-# was a chain of ``isinstance(v, str) and v == 'a' or ...``, now one set lookup.
-_FORMAT_LOCALS = re.compile(r'"((?:[^"\\{}]|\{[A-Za-z_]\w*\})*)"\.format\(\*\*locals\(\)\)')
-_LITERAL = r"'(?:[^'\\]|\\.)*'"
-_ENUM_CHAIN = re.compile(
-    rf"\((?:isinstance\((\w+), str\) and \1 == {_LITERAL} or )*isinstance\(\1, str\) and \1 == {_LITERAL}"
-    r"(?: or \1 is None)?\)"
-)
-
-
-def _enum_as_set(match: re.Match[str]) -> str:
-    name, chain = match.group(1), match.group(0)
-    literals = re.findall(rf"== ({_LITERAL})", chain)
-    tail = f" or {name} is None" if chain.endswith(" is None)") else ""
-    return f"(isinstance({name}, str) and {name} in {{{', '.join(literals)}}}{tail})"
-
-
 @cache
-def _validator() -> Callable[[Any], Any]:
-    """The schema compiled once by fastjsonschema, with the rewrites above (plain compile if they fail)."""
-    import fastjsonschema
-
-    folded = fold_nullable(schema())
-    try:
-        code = fastjsonschema.compile_to_code(folded)
-        code = _ENUM_CHAIN.sub(_enum_as_set, _FORMAT_LOCALS.sub(r'f"\1"', code))
-        namespace: dict[str, Any] = {}
-        exec(compile(code, "<cpchair export schema>", "exec"), namespace)  # noqa: S102 - our own schema's code
-        return namespace[re.search(r"^def (\w+)\(", code, re.MULTILINE).group(1)]
-    except Exception:  # noqa: BLE001 - a fastjsonschema release that generates other code: still correct
-        return fastjsonschema.compile(folded)
-
-
-def fold_nullable(original: dict[str, Any]) -> dict[str, Any]:
-    """The same schema with every ``anyOf: [X, {"type": "null"}]`` folded into X with ``"type": [t, "null"]``.
-
-    Why: fastjsonschema tries ``anyOf`` branches by raising and catching an exception, and most optional
-    answers are null, so large files spent a fifth of their validation time building exceptions. The fold
-    is exactly equivalent in JSON Schema (``pattern``/``maxLength``/``minimum`` constrain only their own type;
-    ``null`` joins an ``enum``); a test checks that both schemas agree on valid and broken records.
-    """
-    definitions = original.get("definitions", {})
-
-    def resolve(node: dict[str, Any]) -> dict[str, Any]:
-        ref = node.get("$ref", "")
-        if ref.startswith("#/definitions/") and len(node) == 1:
-            return resolve(definitions[ref.rsplit("/", 1)[1]])
-        return node
-
-    def fold(node: Any) -> Any:
-        if isinstance(node, list):
-            return [fold(x) for x in node]
-        if not isinstance(node, dict):
-            return node
-        branches = node.get("anyOf")
-        if isinstance(branches, list) and len(branches) == 2 and len(node) == 1 and {"type": "null"} in branches:
-            other = resolve(next(b for b in branches if b != {"type": "null"}))
-            if isinstance(other.get("type"), str) and not {"anyOf", "oneOf", "allOf", "$ref", "const"} & set(other):
-                merged = {**fold(other), "type": [other["type"], "null"]}
-                if "enum" in merged:
-                    merged["enum"] = [*merged["enum"], None]
-                return merged
-        return {k: fold(v) for k, v in node.items()}
-
-    return fold(original)
+def _schema_ok() -> Callable[[Any], bool]:
+    """The schema compiled once by our own checker (``schema_check``): yes or no, fast."""
+    return compile_schema(schema())
 
 
 def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -202,7 +139,7 @@ def _no_constant(name: str) -> Any:
 
 class _Decimal:
     """Stands in for a decimal number: version 1 has none, and the schema refuses this type wherever it is
-    (fastjsonschema would otherwise take 1.0 as the integer 1). Kept as a value, not raised at once, so a
+    (a float 1.0 would otherwise compare equal to the integer 1). Kept as a value, not raised at once, so a
     file that is not an export at all is named as such first."""
 
     def __init__(self, text: str) -> None:
@@ -243,12 +180,12 @@ def _parse(data: bytes, path: Path) -> ExportFile:
     if version != FORMAT_VERSION or isinstance(version, bool):
         raise _Reject(f"format_version must be {FORMAT_VERSION}, not {str(version)[:40]}")
 
-    import fastjsonschema
-
-    try:
-        _validator()(doc)
-    except fastjsonschema.JsonSchemaValueException as exc:
-        raise _Reject(f"it does not match the export format: {_schema_message(exc)}") from None
+    if not _schema_ok()(doc):
+        found = first_violation(schema(), doc)
+        # found is never None when the predicate said no (tests hold both halves to jsonschema); if it were,
+        # the file is still refused.
+        reason = found.message if found else "it breaks a rule of the schema"
+        raise _Reject(f"it does not match the export format: {_cut(reason)}")
 
     payload = doc["payload"]
     conferences: list[dict[str, Any]] = payload["conferences"]
@@ -314,17 +251,6 @@ def _check_timestamp(what: str, value: str) -> None:
         raise _Reject(f"{what} is not a real date and time ({value})") from None
 
 
-def _schema_message(exc: Any) -> str:
-    """fastjsonschema says ``data.payload.conferences[0] must not contain {'x'} properties``: keep it, name the
-    place without the ``data`` prefix, say which value was refused, and never echo a long hostile value."""
-    name = str(getattr(exc, "name", "") or "data")
-    where = name[5:] if name.startswith("data.") else "the file" if name == "data" else name
-    rule = getattr(exc, "rule", None)
-    value = getattr(exc, "value", None)
-    if rule in ("anyOf", "enum", "const") and isinstance(value, str | int | bool | _Decimal | None):
-        shown = repr(value) if isinstance(value, _Decimal) else json.dumps(value)
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        return f"{where} has the value {shown}, which is not one the format allows"
-    msg = str(exc)
-    msg = f"{where}{msg[len(name) :]}" if msg.startswith(name) else msg
-    return msg if len(msg) <= 300 else msg[:297] + "..."
+def _cut(text: str) -> str:
+    """Never echo a long hostile value: a reason stays readable in the coordinator's summary."""
+    return text if len(text) <= 300 else text[:297] + "..."
