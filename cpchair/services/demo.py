@@ -51,6 +51,9 @@ BOOKING_DAYS = 28  # conferences booked this far ahead may already have a draft 
 BOOKED_DRAFT_SHARE = 0.35  # ... and this share of them has one
 LONG_PLAN_MONTHS = ((24, 30), (18, 24), (15, 18))  # the caseload's flags: a few families stay on a plan in each
 LONG_PLANS_EACH = 2
+LATE_REVIEW_DAYS = 25  # a late review is held up to this many days after it fell due
+# A plan ends at a review when the next one, however late, could find the child 18 ...
+REVIEW_SLACK_DAYS = 45  # ... i.e. held up to this long after the interval (more than LATE_REVIEW_DAYS + holidays)
 
 
 class DemoRefused(CpchairError):
@@ -311,6 +314,11 @@ def _age(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+def _eighteenth(birth: date) -> date:
+    """The 18th birthday (28 February for a 29 February birth): from then on the child is no longer a child."""
+    return dates.add_months(birth, 12 * 18)
+
+
 def _previous_working_day(d: date) -> date:
     while not dates.is_working_day(d):
         d -= timedelta(days=1)
@@ -519,11 +527,14 @@ class _Generator:
                 due = dates.add_months(last_end, self.interval)
             timing = rng.random()
             if timing < 0.06:  # late: out of timescale
-                held = _next_working_day(due + timedelta(days=rng.randint(1, 25)))
+                held = _next_working_day(due + timedelta(days=rng.randint(1, LATE_REVIEW_DAYS)))
             elif timing < 0.4:  # on the day it falls due
                 held = _previous_working_day(due)
             else:
                 held = _previous_working_day(due - timedelta(days=rng.randint(1, 14)))
+            turns_18 = min(_eighteenth(c.birth) for c in on_plan)
+            if held >= turns_18:  # planned around the birthday, before it: the plan ends there (below)
+                held = _previous_working_day(turns_18 - timedelta(days=1))
             if held > self.today:
                 if held <= self.today + timedelta(days=BOOKING_DAYS) and rng.random() < BOOKED_DRAFT_SHARE:
                     self._booked(fam, "review", held, None, on_plan, sequence, (plan_start, categories))
@@ -536,7 +547,7 @@ class _Generator:
             staying = []
             for c in on_plan:
                 # the next review may be held a few weeks late: end the plan before the child turns 18
-                age_next = _age(c.birth, dates.add_months(held, self.interval) + timedelta(days=45))
+                age_next = _age(c.birth, dates.add_months(held, self.interval) + timedelta(days=REVIEW_SLACK_DAYS))
                 if n == ending:
                     decision = PLAN_ENDED(rng)
                 elif c is early_leaver and n == ending - 1:
