@@ -13,6 +13,7 @@ each call is plain dict work.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -112,19 +113,6 @@ def _ref(ref: str | None, conference_id: str, slot: object) -> str:
     return f"\0unreferenced:{conference_id}:{slot}"
 
 
-def _entry(item: dict[str, Any], g: _Group) -> dict[str, Any]:
-    """One entry of a repeated group with only its exported keys (shared when it has nothing else)."""
-    keys = item.keys()
-    if keys == g.exported_set:
-        return item
-    if keys == g.stored_set:
-        out = dict(item)
-        for k in g.local:
-            del out[k]
-        return out
-    return {k: item.get(k) for k in g.exported}  # an odd entry: whitelist, missing keys as null
-
-
 def to_record(
     *,
     conference_id: str,
@@ -142,33 +130,74 @@ def to_record(
     need no change are shared with the record rather than copied (the exporter parses answers afresh
     for every export, and copying 20,000 records' agencies would cost more than all the rest).
     """
+    return record_maker(key)(conference_id, revision, created_at, updated_at, answers)
+
+
+def record_maker(key: bytes | KeyMaker) -> Callable[[str, int, str, str, dict[str, Any]], dict[str, Any]]:
+    """``make(conference_id, revision, created_at, updated_at, answers)``: ``to_record`` for many records.
+
+    Why a closure: the exporter makes 20,000 records in one go, and binding the definition's field lists,
+    the key caches and the checks to local names once makes each record plain dict work (a quarter faster
+    than looking them up per record). ``to_record`` is this with a maker of one.
+    """
     s = shape()
     keys = key if isinstance(key, KeyMaker) else KeyMaker(key)
-    rec: dict[str, Any] = {
-        "id": conference_id,
-        "revision": revision,
-        "questionnaire_version": s.version,
-        "family_key": keys.family(_ref(answers.get("family_ref"), conference_id, "family")),
-    }
-    get = answers.get
-    for k in s.top:
-        rec[k] = get(k)
+    child_key_of, family_key_of = keys.child, keys.family
+    child_keys, family_keys = keys._children, keys._families
+    top, version = s.top, s.version
     cg = s.children
-    children = []
-    for i, c in enumerate(get("children") or ()):
-        entry = dict(c) if c.keys() == cg.stored_set else {k: c.get(k) for k in cg.exported}
-        for k in cg.local:
-            entry.pop(k, None)
-        entry["child_key"] = keys.child(_ref(c.get("case_ref"), conference_id, i))
-        children.append(entry)
-    rec["children"] = children
-    for g in s.repeats:
-        rec[g.key] = [_entry(item, g) for item in get(g.key) or ()]
-    quality = get("quality") or {}
-    rec["quality"] = quality if quality.keys() == s.quality_set else {k: quality.get(k) for k in s.quality}
-    rec["created_at"] = created_at
-    rec["updated_at"] = updated_at
-    return rec
+    c_stored, c_exported, c_local = cg.stored_set, cg.exported, cg.local
+    repeats = tuple((g.key, g.exported_set, g.stored_set, g.local, g.exported) for g in s.repeats)
+    quality_set, quality_keys = s.quality_set, s.quality
+
+    def make(
+        conference_id: str, revision: int, created_at: str, updated_at: str, answers: dict[str, Any]
+    ) -> dict[str, Any]:
+        get = answers.get
+        ref = get("family_ref")
+        if not (ref and ref.strip()):
+            ref = _ref(ref, conference_id, "family")
+        fk = family_keys.get(ref)
+        if fk is None:
+            fk = family_key_of(ref)
+        rec: dict[str, Any] = {k: get(k) for k in top}
+        rec["id"] = conference_id
+        rec["revision"] = revision
+        rec["questionnaire_version"] = version
+        rec["family_key"] = fk
+        children = []
+        for i, c in enumerate(get("children") or ()):
+            entry = dict(c) if c.keys() == c_stored else {k: c.get(k) for k in c_exported}
+            for k in c_local:
+                entry.pop(k, None)
+            ref = c.get("case_ref")
+            if not (ref and ref.strip()):
+                ref = _ref(ref, conference_id, i)
+            ck = child_keys.get(ref)
+            entry["child_key"] = ck if ck is not None else child_key_of(ref)
+            children.append(entry)
+        rec["children"] = children
+        for name, exported_set, stored_set, local, exported in repeats:
+            out = []
+            for item in get(name) or ():
+                item_keys = item.keys()
+                if item_keys == exported_set:
+                    out.append(item)
+                elif item_keys == stored_set:
+                    item = dict(item)
+                    for k in local:
+                        del item[k]
+                    out.append(item)
+                else:  # an odd entry: whitelist, missing keys as null
+                    out.append({k: item.get(k) for k in exported})
+            rec[name] = out
+        quality = get("quality") or {}
+        rec["quality"] = quality if quality.keys() == quality_set else {k: quality.get(k) for k in quality_keys}
+        rec["created_at"] = created_at
+        rec["updated_at"] = updated_at
+        return rec
+
+    return make
 
 
 def deletion_marker(*, conference_id: str, revision: int, deleted_at: str) -> dict[str, Any]:
