@@ -1,48 +1,52 @@
-"""``cpchair stats`` over 20,000 merged conferences must answer in under a second.
+"""``cpchair stats --json`` over 20,000 merged conferences must answer in under a second, from the start.
 
-Sets up a merged store of N generated conferences (seeded), then times ``services.stats.compute_stats``
-for one reporting year (reading and parsing every record on or before its end, then the pure §6.2
-computation), best of three, and the pure computation alone for comparison with a plain loop that only
-parses the same records (the floor any implementation pays).
+What is timed is the real command in a fresh subprocess (interpreter start, imports, opening the database,
+reading and parsing every record up to the period's end, the §6.2 computation, printing the JSON), as the
+coordinator runs it. In the same run, two baselines in subprocesses too: the bare interpreter start
+(``python -c pass``) and a plain-Python floor that starts, reads every stored record with ``sqlite3`` and
+``json.loads`` it (the least any implementation pays). Each is run 3 times, interleaved; medians are
+printed. The limit is judged on wall time (that is what "answers in under a second" means); the CPU time of
+the child processes is printed beside it, because on a shared machine others' work stretches the wall clock.
 
-Run: ``.venv/bin/python benchmarks/bench_stats.py [N]``. Exit status 1 when over a second.
+Run: ``.venv/bin/python benchmarks/bench_stats.py [N]``. Exit status 1 when the median wall time is over 1 s.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select  # noqa: E402
-
 from benchmarks.bench_merge import write_share  # noqa: E402
-from cpchair.domain import statistics  # noqa: E402
+from cpchair.paths import DB_NAME  # noqa: E402
 from cpchair.services.merge import merge_folder  # noqa: E402
-from cpchair.services.stats import compute_stats, iter_records  # noqa: E402
 from cpchair.storage.db import open_database  # noqa: E402
-from cpchair.storage.models import MergedConference  # noqa: E402
 
 LIMIT_S = 1.0
-PERIOD = (date(2024, 4, 1), date(2025, 3, 31))
+PERIOD = ["--from", "2024-04-01", "--to", "2025-03-31"]
+FLOOR = (
+    "import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+    "n = sum(1 for (t,) in c.execute('SELECT record FROM merged_conference') if json.loads(t)); print(n)"
+)
 
 
-def best(fn, runs: int = 3) -> tuple[float, float, object]:
-    """Best wall and best CPU time of ``runs`` calls, and the last result."""
-    walls, cpus, result = [], [], None
-    for _ in range(runs):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return min(walls), min(cpus), result
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall time and the child's CPU time (user + system) of one run, and what it printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
 
 
 def main() -> int:
@@ -52,33 +56,40 @@ def main() -> int:
         share = tmp_path / "share"
         share.mkdir()
         write_share(share, n)
-        db = open_database(tmp_path / "stats.sqlite")
+        data = tmp_path / "data"
+        data.mkdir()
+        db = open_database(data / DB_NAME)  # where the command will look for it
         try:
             with db.session() as session:
                 merge_folder(session, share)
-                stored = session.query(MergedConference).count()
-                compute_stats(session, *PERIOD)  # warm: imports, holiday table
-
-                def floor() -> int:
-                    rows = session.execute(select(MergedConference.__table__.c.record)).scalars()
-                    return sum(1 for text in rows if json.loads(text))
-
-                floor_w, floor_c, _ = best(floor)
-                records = list(iter_records(session, PERIOD[1]))
-                pure_w, pure_c, _ = best(lambda: statistics.compute(records, *PERIOD))
-                total_w, total_c, result = best(lambda: compute_stats(session, *PERIOD))
+            db_file = Path(db.engine.url.database)
         finally:
             db.dispose()
-    print(f"merged conferences: {stored}; in the period: {result['conferences']['total']}")
-    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs     wall s   cpu s")
-    print(f"floor (read + json.loads every record):      {floor_w:6.3f}  {floor_c:6.3f}")
-    print(f"pure statistics.compute over those records:  {pure_w:6.3f}  {pure_c:6.3f}")
-    print(f"cpchair stats (read, parse, compute):        {total_w:6.3f}  {total_c:6.3f}  (limit {LIMIT_S:.1f} s)")
-    # Judged on CPU time: on a shared machine other processes stretch the wall clock, not the work done.
-    ok = total_c < LIMIT_S
-    print(
-        f"{'PASS' if ok else 'FAIL'} on CPU time; wall clock {'also under' if total_w < LIMIT_S else 'OVER'} the limit"
-    )
+        env = {**os.environ, "CPCHAIR_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
+        py = sys.executable
+        runs: dict[str, list[tuple[float, float]]] = {"start": [], "floor": [], "stats": []}
+        result = ""
+        timed([py, "-m", "cpchair", "stats", "--json", *PERIOD], env)  # warm the OS file cache, .pyc files
+        for _ in range(3):
+            runs["start"].append(timed([py, "-c", "pass"], env)[:2])
+            runs["floor"].append(timed([py, "-c", FLOOR, str(db_file)], env)[:2])
+            wall, cpu, result = timed([py, "-m", "cpchair", "stats", "--json", *PERIOD], env)
+            runs["stats"].append((wall, cpu))
+
+    def mid(name: str) -> tuple[float, float]:
+        return statistics.median(w for w, _ in runs[name]), statistics.median(c for _, c in runs[name])
+
+    (sw, sc), (fw, fc), (cw, cc) = mid("start"), mid("floor"), mid("stats")
+    in_period = json.loads(result)["conferences"]["total"]
+    assert in_period > 0, "the command read an empty store"
+    print(f"merged conferences: {n}; in the period: {in_period}; medians of 3")
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs                  wall s   cpu s")
+    print(f"interpreter start alone (python -c pass):                  {sw:6.3f}  {sc:6.3f}")
+    print(f"floor: start + sqlite3 read + json.loads of every record:  {fw:6.3f}  {fc:6.3f}")
+    print(f"cpchair stats --json (subprocess, from its start):         {cw:6.3f}  {cc:6.3f}  (limit {LIMIT_S:.1f} s)")
+    print(f"ratio stats/floor: wall {cw / fw:.2f}, cpu {cc / fc:.2f}")
+    ok = cw < LIMIT_S
+    print(f"{'PASS' if ok else 'FAIL'} on wall time; CPU time {'also under' if cc < LIMIT_S else 'OVER'} the limit")
     return 0 if ok else 1
 
 

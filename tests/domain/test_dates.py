@@ -88,3 +88,13 @@ def test_utc_timestamp_is_utc_with_z():
     moment = datetime(2026, 6, 1, 10, 30, tzinfo=timezone(timedelta(hours=1)))
     assert dates.utc_timestamp(moment) == "2026-06-01T09:30:00Z"
     assert dates.utc_timestamp().endswith("Z") and datetime.now(UTC).year >= 2026
+
+
+def test_the_committed_holiday_table_is_what_the_holidays_package_says():
+    """The table read at start-up (instead of building 71 years with ``holidays``) must not drift from it."""
+    from importlib import resources
+
+    text = resources.files("cpchair.domain.definitions").joinpath(dates.HOLIDAY_TABLE).read_text("utf-8")
+    assert text == dates.holiday_table(), "stale table: run `python -m cpchair.domain.dates` and commit it"
+    assert dates._holidays() == dates._holidays_between(*dates.HOLIDAY_YEARS)
+    assert dates.is_bank_holiday(date(2023, 5, 8))  # the Coronation: a one-off the package knows
