@@ -94,7 +94,11 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
             return False
         return True
 
+    codes = q.codes
+
     def code(path: str, value: Any, code_list: str, optional: bool = False) -> bool:
+        if value in codes[code_list]:  # the common case first; None is never a code
+            return True
         if value is None:
             if not optional:
                 out.append(Problem(path, q.message("required")))

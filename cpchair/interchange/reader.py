@@ -93,12 +93,13 @@ def read_export(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Expo
     return parse_export(read_bytes(path, max_bytes=max_bytes), path)
 
 
-def parse_export(data: bytes, path: str | Path = "<bytes>") -> ExportFile:
-    """Check the bytes of one export file. Raises FormatError naming ``path`` and the first reason."""
+def parse_export(data: bytes, path: str | Path = "<bytes>", *, sha256: str | None = None) -> ExportFile:
+    """Check the bytes of one export file. Raises FormatError naming ``path`` and the first reason.
+    ``sha256`` is the bytes' digest when the caller has it already (the merge looks it up first)."""
     path = Path(path)
     try:
         with paused_gc():
-            return _parse(data, path)
+            return _parse(data, path, sha256)
     except _Reject as exc:
         raise _error(path, str(exc)) from None
     except (RecursionError, MemoryError):
@@ -149,7 +150,7 @@ class _Decimal:
         return self.text
 
 
-def _parse(data: bytes, path: Path) -> ExportFile:
+def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
     if data.startswith(_BOM):
         raise _Reject("it starts with a byte-order mark; export files are UTF-8 without one")
     if data.startswith(_UTF16_BOMS) or b"\x00" in data[:4]:
@@ -234,7 +235,7 @@ def _parse(data: bytes, path: Path) -> ExportFile:
     digests = [hashlib.sha256(b).hexdigest() for b in raw]
     return ExportFile(
         path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
         envelope=envelope,
         conferences=conferences,
         texts=texts,

@@ -137,9 +137,10 @@ def merge_file(
     summary = summary if summary is not None else MergeSummary()
     try:
         data = read_bytes(path, max_bytes=max_bytes)
-        if _already_merged(session, hashlib.sha256(data).hexdigest()):
+        digest = hashlib.sha256(data).hexdigest()
+        if _already_merged(session, digest):
             return FileOutcome(str(path), UNCHANGED)
-        export = parse_export(data, path)
+        export = parse_export(data, path, sha256=digest)
     except FormatError as exc:
         return FileOutcome(str(path), REJECTED, getattr(exc, "reason", str(exc)))
     try:
