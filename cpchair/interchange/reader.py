@@ -199,7 +199,10 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
 
     # Canonical JSON of a list is "[" + items joined by "," + "]" (compact separators), and the payload has
     # exactly two keys in sorted order, so the payload's canonical bytes assemble from the records' own.
-    raw = [canonical_json(rec) for rec in conferences]
+    # One encoder for all records: ``canonical_json`` is ``json.dumps`` with these settings, which builds a
+    # new encoder per call; the test of ``texts`` and the digest check hold the bytes to canonical_json.
+    encode = _CANONICAL.encode
+    raw = [encode(rec).encode("utf-8") for rec in conferences]
     deleted_raw = [canonical_json(m) for m in deleted]
     canonical = b'{"conferences":[' + b",".join(raw) + b'],"deleted":[' + b",".join(deleted_raw) + b"]}"
     if hashlib.sha256(canonical).hexdigest() != doc["payload_sha256"]:
@@ -242,6 +245,9 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
         digests=digests,
         deleted=deleted,
     )
+
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _check_timestamp(what: str, value: str) -> None:
