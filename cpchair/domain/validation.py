@@ -96,9 +96,12 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
 
     codes = q.codes
 
-    def code(path: str, value: Any, code_list: str, optional: bool = False) -> bool:
+    def code(prefix: str, name: str, value: Any, code_list: str, optional: bool = False) -> bool:
+        """Whether ``value`` is a code of ``code_list``; if not, the problem at ``prefix.name``. The path is
+        built only for a problem: the merge checks thousands of valid records, and most answers are fine."""
         if value in codes[code_list]:  # the common case first; None is never a code
             return True
+        path = f"{prefix}.{name}" if prefix else name
         if value is None:
             if not optional:
                 out.append(Problem(path, q.message("required")))
@@ -109,7 +112,7 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
         return True
 
     ctype = record.get("conference_type")
-    code("conference_type", ctype, "conference_type")
+    code("", "conference_type", ctype, "conference_type")
     conf = _date(record.get("conference_date"))
     if record.get("conference_date") is not None and conf is None:
         out.append(Problem("conference_date", q.message("bad_date")))
@@ -136,7 +139,7 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
 
     delay = record.get("delay_reason")
     if delay is not None:
-        code("delay_reason", delay, "delay_reason")
+        code("", "delay_reason", delay, "delay_reason")
     if ctype in q.group("timed_types") and strategy and conf and strategy <= conf:
         days = dates.working_days_between(strategy, conf)  # not icpc_timeliness: its due date is not needed
         if days > dates.ICPC_WORKING_DAYS and delay is None:
@@ -146,8 +149,10 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
         out.append(Problem("quorate", q.message("required")))
 
     issues = record.get("issues") or []
+    issue_codes = codes["issue"]
     for i, issue in enumerate(issues):
-        code(f"issues[{i}]", issue, "issue")
+        if issue not in issue_codes:
+            code("", f"issues[{i}]", issue, "issue")
     if len(set(issues)) != len(issues):
         out.append(Problem("issues", q.message("duplicate_issue")))
 
@@ -156,6 +161,9 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
         out.append(Problem("children", q.message("no_children")))
     is_review = ctype == "review"
     decision_list = "decision_review" if is_review else "decision_initial"
+    decisions = codes[decision_list]
+    known_type = ctype in codes["conference_type"]
+    plan_decisions = q.group("plan_decisions")
     ea_issues = emotional_abuse_issues(issues, q)
     for i, child in enumerate(children):
         p = f"children[{i}]"
@@ -171,24 +179,22 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
             out.append(Problem(f"{p}.age_years", q.message("age_range")))
 
         decision = child.get("decision")
-        if decision is not None and ctype in q.codes["conference_type"] and decision not in q.codes[decision_list]:
+        if decision is not None and known_type and decision not in decisions:
             other = "decision_initial" if is_review else "decision_review"
             if decision in q.codes[other]:
                 expected = "initial, pre-birth and transfer-in" if is_review else "review"
                 out.append(Problem(f"{p}.decision", q.message("decision_wrong_type", expected=expected)))
             else:
-                code(f"{p}.decision", decision, decision_list)
+                code(p, "decision", decision, decision_list)
             decision_ok = False
         else:
-            decision_ok = (
-                code(f"{p}.decision", decision, decision_list) if ctype in q.codes["conference_type"] else False
-            )
+            decision_ok = code(p, "decision", decision, decision_list) if known_type else False
 
-        on_plan = decision in q.group("plan_decisions")
+        on_plan = decision in plan_decisions
         category = child.get("category")
         if decision_ok and on_plan:
-            code(f"{p}.category", category, "category")
-        elif category is not None and code(f"{p}.category", category, "category", optional=True) and decision_ok:
+            code(p, "category", category, "category")
+        elif category is not None and code(p, "category", category, "category", optional=True) and decision_ok:
             out.append(Problem(f"{p}.category", q.message("category_without_plan")))
 
         start = _date(child.get("plan_start_date"))
@@ -211,39 +217,41 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
         elif decision_ok and start is not None:
             out.append(Problem(f"{p}.plan_start_date", q.message("plan_start_not_applicable")))
 
-        code(f"{p}.plan_sequence", child.get("plan_sequence"), "plan_sequence")
-        code(f"{p}.participation", child.get("participation"), "participation", optional=True)
+        code(p, "plan_sequence", child.get("plan_sequence"), "plan_sequence")
+        code(p, "participation", child.get("participation"), "participation", optional=True)
         check = child.get("emotional_abuse_check")
-        check_ok = check is not None and code(f"{p}.emotional_abuse_check", check, "emotional_abuse_check")
+        check_ok = check is not None and code(p, "emotional_abuse_check", check, "emotional_abuse_check")
         if check_ok and not (ea_issues and on_plan and EA_CHECK_CATEGORY[check] == category):
             out.append(Problem(f"{p}.emotional_abuse_check", q.message("ea_check_not_applicable")))
 
     for i, adult in enumerate(record.get("adults") or []):
         p = f"adults[{i}]"
-        code(f"{p}.relationship", adult.get("relationship"), "relationship")
+        code(p, "relationship", adult.get("relationship"), "relationship")
         invited = adult.get("invited")
         if not isinstance(invited, bool):
             out.append(Problem(f"{p}.invited", q.message("required")))
         attendance = adult.get("attendance")
-        attendance_ok = code(f"{p}.attendance", attendance, "adult_attendance") and isinstance(invited, bool)
+        attendance_ok = code(p, "attendance", attendance, "adult_attendance") and isinstance(invited, bool)
         if attendance_ok and (attendance == "not_invited") == invited:
             out.append(Problem(f"{p}.attendance", q.message("not_invited_consistent")))
         reason = adult.get("not_invited_reason")
         if invited is False:
-            code(f"{p}.not_invited_reason", reason, "not_invited_reason")
+            code(p, "not_invited_reason", reason, "not_invited_reason")
             if reason is None:
                 out[-1] = Problem(f"{p}.not_invited_reason", q.message("not_invited_reason_required"))
         elif reason is not None:
             out.append(Problem(f"{p}.not_invited_reason", q.message("not_invited_reason_not_applicable")))
         engaged = adult.get("engaged_agencies") or []
+        agency_codes = codes["agency"]
         for j, agency in enumerate(engaged):
-            code(f"{p}.engaged_agencies[{j}]", agency, "agency")
+            if agency not in agency_codes:
+                code(p, f"engaged_agencies[{j}]", agency, "agency")
 
     seen: set[str] = set()
     for i, entry in enumerate(record.get("agencies") or []):
         p = f"agencies[{i}]"
         agency = entry.get("agency")
-        if code(f"{p}.agency", agency, "agency"):
+        if code(p, "agency", agency, "agency"):
             if agency in seen:
                 out.append(Problem(f"{p}.agency", q.message("duplicate_agency", agency=q.label("agency", agency))))
             seen.add(agency)
@@ -257,19 +265,19 @@ def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> l
                 if value is None:
                     out.append(Problem(f"{p}.{key}", q.message("agency_invited_needs")))
                 else:
-                    code(f"{p}.{key}", value, code_list)
+                    code(p, key, value, code_list)
             elif value is not None:
                 out.append(Problem(f"{p}.{key}", q.message("agency_not_invited")))
 
     quality = record.get("quality") or {}
     for key in _quality_keys(q):
-        code(f"quality.{key}", quality.get(key), key)
+        code("quality", key, quality.get(key), key)
 
     for i, esc in enumerate(record.get("escalations") or []):
         p = f"escalations[{i}]"
-        code(f"{p}.type", esc.get("type"), "escalation_type")
-        code(f"{p}.subject", esc.get("subject"), "escalation_subject")
-        code(f"{p}.status", esc.get("status"), "escalation_status")
+        code(p, "type", esc.get("type"), "escalation_type")
+        code(p, "subject", esc.get("subject"), "escalation_subject")
+        code(p, "status", esc.get("status"), "escalation_status")
         stage = esc.get("stage")
         if not isinstance(stage, int) or isinstance(stage, bool) or not 1 <= stage <= 4:
             out.append(Problem(f"{p}.stage", q.message("stage_range")))
