@@ -18,11 +18,19 @@ from datetime import UTC, date, datetime, timedelta
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from cpchair import settings
 from cpchair.errors import CpchairError, ExportError
-from cpchair.services import export, pseudonym
+from cpchair.services import pseudonym
 from cpchair.services.pseudonym import KeyMissing
 
 UNREACHABLE = "Shared folder not reachable — will retry"
+
+
+def _export():
+    """``cpchair.services.export``, imported when first needed: the window's start-up only shows two settings."""
+    from cpchair.services import export
+
+    return export
 
 
 def describe_last_export(stamp: str, now: datetime | None = None) -> str:
@@ -107,7 +115,7 @@ class SyncPanel(QWidget):
     def conference_changed(self, conference_id: str) -> None:
         """A conference was completed, changed or deleted: export shortly, if a shared folder is set."""
         with self.db.session() as s:
-            folder = export.status(s).shared_folder
+            folder = settings.get(s, "shared_folder") or ""
         if not folder:
             self._show("No shared folder set", "Choose the shared export folder in Settings to send your exports.")
             return
@@ -119,9 +127,9 @@ class SyncPanel(QWidget):
 
     def refresh(self) -> None:
         """Show when the last export was written (after start-up or a change of settings)."""
-        with self.db.session() as s:
-            st = export.status(s)
-        self._show(describe_last_export(st.last_export_at), st.last_export_path)
+        with self.db.session() as s:  # the two settings export.status would read, without its imports
+            last_at, last_path = settings.get(s, "last_export_at"), settings.get(s, "last_export_path")
+        self._show(describe_last_export(last_at or ""), last_path or "")
 
     @property
     def busy(self) -> bool:
@@ -145,6 +153,7 @@ class SyncPanel(QWidget):
     def _work(self) -> None:
         """Runs on the worker thread: its own session, plain results back through a queued signal."""
         result, error = None, None
+        export = _export()
         try:
             with self.db.session() as s:
                 export.ensure_identity(s)
@@ -181,6 +190,7 @@ class SyncPanel(QWidget):
             self.request_export()
 
     def _failed(self, error: CpchairError) -> None:
+        export = _export()
         with self.db.session() as s:
             last = describe_last_export(export.status(s).last_export_at)
         if isinstance(error, export.ShareUnavailable):
