@@ -18,7 +18,10 @@ from pathlib import Path
 # import hook reads the source of every module imported afterwards (to look for ``from __feature__``),
 # which costs the start-up about 80 ms for SQLAlchemy and our own modules. (bench_startup.py measures it.)
 import sqlalchemy.orm  # noqa: F401  isort: skip
+import sqlalchemy.dialects.sqlite  # noqa: F401  isort: skip
+import cpchair.paths  # noqa: F401  isort: skip
 import cpchair.services.caseload  # noqa: F401  isort: skip
+import cpchair.services.pseudonym  # noqa: F401  isort: skip
 import cpchair.services.conferences  # noqa: F401  isort: skip
 import cpchair.settings  # noqa: F401  isort: skip
 import cpchair.storage.db  # noqa: F401  isort: skip
