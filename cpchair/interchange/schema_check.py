@@ -1,4 +1,4 @@
-"""Our own checker for the JSON Schema subset that ``schema_v1.json`` uses, compiled into Python closures.
+"""Our own checker for the JSON Schema subset that ``schema_v1.json`` uses, compiled to one Python function.
 
 Why not a general library: the merge checks every one of 20,000 records against the schema, and a general
 validator (fastjsonschema, jsonschema) spent more time on that than parsing the file. The schema is ours and
@@ -7,19 +7,20 @@ both faster and easier to review than patching another library's generated code.
 
 Two halves, kept deliberately separate:
 
-- ``compile_schema(schema)`` returns a predicate ``ok(value) -> bool`` built from closures specialised per
-  node: an object closed with ``additionalProperties: false`` compares its key set in one operation, enum
-  members are looked up in frozensets, arrays are walked with ``map``. It says only yes or no, so that the
-  common case (a valid file) pays for nothing else.
+- ``compile_schema(schema)`` returns a predicate ``ok(value) -> bool``: the source of one function, written
+  from the schema by ``_Generator`` with every test inlined (a closed object compares its key set in one
+  operation, a code list is one frozenset lookup, arrays are plain loops) and compiled once. It says only
+  yes or no, so that the common case (a valid file) pays for nothing else. ``python -m
+  cpchair.interchange.schema_check`` prints the generated source.
 - ``first_violation(schema, value)`` walks the schema plainly, in the schema's own order, and returns the
   first thing wrong (path and sentence). It runs only when the predicate said no.
 
 A keyword outside the supported subset makes compiling fail loudly (``UnsupportedSchema``), so a future
 schema that needs more cannot be checked half-way by accident. ``tests/interchange/test_schema_check.py``
-and the reader tests check both halves against the reference ``jsonschema`` on valid and mutated files.
+and the reader tests hold both halves to the reference ``jsonschema`` on valid and mutated files.
 
-Integers are exact: ``int`` but never ``bool`` and never a float (version 1 has no decimal numbers; the
-reader parses any decimal into a value no type accepts, so ``1.0`` is refused where an integer is due).
+Types are exact, as ``json.loads`` makes them: an integer is an ``int`` but never a ``bool`` and never a
+float (version 1 has no decimal numbers; the reader parses any decimal into a value no type accepts).
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from operator import itemgetter
+from dataclasses import dataclass
 from typing import Any
 
 Predicate = Callable[[Any], bool]
@@ -107,285 +107,220 @@ def _types(node: dict[str, Any]) -> list[str]:
     return types
 
 
-# --- the fast predicate ----------------------------------------------------------------------------------
+# --- the fast predicate: our schema compiled to one Python function -------------------------------------
 
 
-class _Compiler:
+class _Generator:
+    """Writes the source of ``def ok(doc) -> bool`` for a schema: every check inlined, every ``$ref`` expanded
+    in place (a recursive one becomes a call), loops for arrays, ``return False`` at the first failure.
+
+    Why generate source rather than nest closures: a record of the export holds about twenty objects and
+    arrays, and a call per node was most of the time; one function with straight-line tests is about twice
+    as fast. The source is ours, from our schema, and readable: ``python -m cpchair.interchange.schema_check``
+    prints it."""
+
+    MAX_DEPTH = 12  # Python refuses more than 20 nested blocks; deeper nodes become functions of their own
+
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
-        self.refs: dict[str, Predicate] = {}
+        self.consts: dict[str, Any] = {"_unique": _unique, "_same": _same}
+        self.functions: list[list[str]] = []
+        self.expanding: list[str] = []  # the $refs being expanded, to stop a recursive schema
+        self.ref_functions: dict[str, str] = {}
+        self.counter = 0
 
-    def ref(self, ref: str) -> Predicate:
-        """A ``$ref`` compiles once; a cycle gets a forwarding closure (none in our schema, but safe)."""
-        if ref not in self.refs:
-            box: list[Predicate] = []
-            self.refs[ref] = lambda v: box[0](v)
-            box.append(self.node(_resolve(self.root, ref)))
-            self.refs[ref] = box[0]
-        return self.refs[ref]
+    def name(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
 
-    def node(self, node: Any) -> Predicate:
+    def const(self, prefix: str, value: Any) -> str:
+        name = self.name(prefix)
+        self.consts[name] = value
+        return name
+
+    def function(self, node: Any, fname: str | None = None) -> str:
+        """A function ``fN(v) -> bool`` for ``node`` (for recursion, deep nesting and anyOf branches)."""
+        fname = fname or self.name("_f")
+        body: list[str] = []
+        self.emit(node, "v", body, 2)
+        self.functions.append(
+            [f"def {fname}(v):", "    try:", *body, "    except TypeError:", "        return False", "    return True"]
+        )
+        return fname
+
+    def emit(self, node: Any, var: str, out: list[str], depth: int) -> None:
+        """Lines (at ``depth`` levels of indentation) that ``return False`` unless ``var`` satisfies ``node``."""
+        pad = "    " * depth
         if node is True or node == {}:
-            return lambda v: True
+            return
         if node is False:
-            return lambda v: False
+            out.append(f"{pad}return False")
+            return
         if not isinstance(node, dict):
             raise UnsupportedSchema(f"a schema must be an object, not {node!r}")
         unknown = set(node) - _SUPPORTED
         if unknown:
             raise UnsupportedSchema(f"keyword {sorted(unknown)[0]!r} is not supported")
-        checks: list[Predicate] = []
+        if depth > self.MAX_DEPTH:
+            out.append(f"{pad}if not {self.function(node)}({var}):")
+            out.append(f"{pad}    return False")
+            return
         if "$ref" in node:
-            checks.append(self.ref(node["$ref"]))
+            ref = node["$ref"]
+            target = _resolve(self.root, ref)
+            if ref in self.expanding:  # recursive: call a function (made once) instead of expanding forever
+                if ref not in self.ref_functions:  # named before its body, which may call it again
+                    self.ref_functions[ref] = self.name("_f")
+                    self.function(target, self.ref_functions[ref])
+                out.append(f"{pad}if not {self.ref_functions[ref]}({var}):")
+                out.append(f"{pad}    return False")
+            else:
+                self.expanding.append(ref)
+                self.emit(target, var, out, depth)
+                self.expanding.pop()
         if "anyOf" in node:
-            checks.append(self.any_of(node["anyOf"]))
+            self.any_of(node["anyOf"], var, out, depth)
         if "const" in node:
-            const = node["const"]
-            checks.append(lambda v: _same(v, const))
+            value = node["const"]
+            if type(value) in (str, int):  # not bool, not None: an exact type and ==
+                out.append(f"{pad}if {var}.__class__ is not {type(value).__name__} or {var} != {value!r}:")
+            else:
+                out.append(f"{pad}if not _same({var}, {self.const('_C', value)}):")
+            out.append(f"{pad}    return False")
         types = _types(node)
-        if "enum" in node and not self.is_code_list(node):
-            values = list(node["enum"])
-            checks.append(lambda v: any(_same(v, e) for e in values))
-        if self.is_code_list(node):
-            checks.append(self.code_list(node))
-        elif types:
-            checks.append(self.typed(node, types))
-        if not checks:
-            return lambda v: True
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(check(v) for check in checks)
-
-    @staticmethod
-    def is_code_list(node: dict[str, Any]) -> bool:
-        """``{"type": "string", "enum": [...strings]}``: one frozenset lookup says everything."""
-        return (
-            node.get("type") in ("string", ["string", "null"], ["null", "string"])
-            and isinstance(node.get("enum"), list)
-            and all(isinstance(e, str) or e is None for e in node["enum"])
-            and set(node) <= _ANNOTATIONS | {"type", "enum"}
-        )
-
-    @staticmethod
-    def code_list(node: dict[str, Any]) -> Predicate:
-        types = _types(node)
-        allowed = frozenset(e for e in node["enum"] if isinstance(e, str))
-        if "null" in types and None in node["enum"]:
-            allowed_or_none = allowed | {None}
-            return lambda v: (v is None or v.__class__ is str) and v in allowed_or_none
-        return lambda v: v.__class__ is str and v in allowed
-
-    def any_of(self, branches: list[Any]) -> Predicate:
-        # The generated schema's nullable answers are ``anyOf: [X, {"type": "null"}]``: test null first, cheaply.
-        if len(branches) == 2 and {"type": "null"} in branches:
-            other = self.node(branches[0] if branches[1] == {"type": "null"} else branches[1])
-            return lambda v: v is None or other(v)
-        preds = [self.node(b) for b in branches]
-        return lambda v: any(p(v) for p in preds)
-
-    def typed(self, node: dict[str, Any], types: list[str]) -> Predicate:
         if len(types) > 1:
-            per_type = [self.typed(node, [t]) for t in types]
-            return lambda v: any(p(v) for p in per_type)
-        kind = types[0]
-        if kind == "string":
-            return self.string(node)
-        if kind == "integer":
-            lo, hi = node.get("minimum"), node.get("maximum")
-            if lo is not None and hi is not None:
-                return lambda v: v.__class__ is int and lo <= v <= hi
-            return lambda v: (
-                _is_integer(v) and (lo is None or v >= lo) and (hi is None or v <= hi)  # type: ignore[operator]
-            )
-        if kind == "array":
-            return self.array(node)
-        if kind == "object":
-            return self.object(node)
-        return _TYPE_TESTS[kind]
+            # ["x", "null"] and the like: each type's own checks in a function of its own
+            branches = [self.function({**node, "type": t}) for t in types]
+            out.append(f"{pad}if not ({' or '.join(f'{b}({var})' for b in branches)}):")
+            out.append(f"{pad}    return False")
+            return
+        if "enum" in node:
+            values = node["enum"]
+            if types == ["string"] and all(isinstance(e, str) for e in values):
+                # A set lookup says everything; an unhashable value raises TypeError, caught as "no".
+                codes = self.const("_E", frozenset(values))
+                out.append(f"{pad}if {var} not in {codes}:")
+            else:
+                codes = self.const("_E", list(values))
+                out.append(f"{pad}if not any(_same({var}, e) for e in {codes}):")
+            out.append(f"{pad}    return False")
+            if (
+                types == ["string"]
+                and all(isinstance(e, str) for e in values)
+                and set(node) <= _ANNOTATIONS | {"type", "enum"}
+            ):
+                return
+        if types:
+            getattr(self, f"emit_{types[0]}")(node, var, out, depth)
 
-    @staticmethod
-    def string(node: dict[str, Any]) -> Predicate:
-        lo, hi = node.get("minLength", 0), node.get("maxLength")
-        search = re.compile(node["pattern"]).search if "pattern" in node else None
-        if search is not None and hi is not None and not lo:
-            return lambda v: v.__class__ is str and len(v) <= hi and search(v) is not None
-        return lambda v: (
-            v.__class__ is str
-            and len(v) >= lo
-            and (hi is None or len(v) <= hi)
-            and (search is None or search(v) is not None)
-        )
+    def any_of(self, branches: list[Any], var: str, out: list[str], depth: int) -> None:
+        pad = "    " * depth
+        if len(branches) == 2 and {"type": "null"} in branches and branches[0] != branches[1]:
+            other = branches[0] if branches[1] == {"type": "null"} else branches[1]
+            out.append(f"{pad}if {var} is not None:")
+            before = len(out)
+            self.emit(other, var, out, depth + 1)
+            if len(out) == before:
+                out.append(f"{pad}    pass")
+            return
+        names = [self.function(b) for b in branches]
+        out.append(f"{pad}if not ({' or '.join(f'{n}({var})' for n in names)}):")
+        out.append(f"{pad}    return False")
 
-    def array(self, node: dict[str, Any]) -> Predicate:
-        lo, hi = node.get("minItems", 0), node.get("maxItems")
-        items = self.node(node["items"]) if "items" in node else None
-        if isinstance(node.get("items"), list):
+    def emit_null(self, node: dict[str, Any], var: str, out: list[str], depth: int) -> None:
+        out.append(f"{'    ' * depth}if {var} is not None:")
+        out.append(f"{'    ' * depth}    return False")
+
+    def emit_boolean(self, node: dict[str, Any], var: str, out: list[str], depth: int) -> None:
+        out.append(f"{'    ' * depth}if {var}.__class__ is not bool:")
+        out.append(f"{'    ' * depth}    return False")
+
+    def emit_integer(self, node: dict[str, Any], var: str, out: list[str], depth: int) -> None:
+        pad = "    " * depth
+        tests = [f"{var}.__class__ is not int"]
+        if "minimum" in node:
+            tests.append(f"{var} < {int(node['minimum'])}")
+        if "maximum" in node:
+            tests.append(f"{var} > {int(node['maximum'])}")
+        out.append(f"{pad}if {' or '.join(tests)}:")
+        out.append(f"{pad}    return False")
+
+    def emit_string(self, node: dict[str, Any], var: str, out: list[str], depth: int) -> None:
+        pad = "    " * depth
+        tests = [f"{var}.__class__ is not str"]
+        if "minLength" in node:
+            tests.append(f"len({var}) < {int(node['minLength'])}")
+        if "maxLength" in node:
+            tests.append(f"len({var}) > {int(node['maxLength'])}")
+        if "pattern" in node:
+            search = self.const("_P", re.compile(node["pattern"]).search)
+            tests.append(f"{search}({var}) is None")  # JSON Schema's pattern is a search, as in jsonschema
+        out.append(f"{pad}if {' or '.join(tests)}:")
+        out.append(f"{pad}    return False")
+
+    def emit_array(self, node: dict[str, Any], var: str, out: list[str], depth: int) -> None:
+        pad = "    " * depth
+        tests = [f"{var}.__class__ is not list"]
+        if node.get("minItems"):
+            tests.append(f"len({var}) < {int(node['minItems'])}")
+        if "maxItems" in node:
+            tests.append(f"len({var}) > {int(node['maxItems'])}")
+        out.append(f"{pad}if {' or '.join(tests)}:")
+        out.append(f"{pad}    return False")
+        items = node.get("items")
+        if isinstance(items, list):
             raise UnsupportedSchema("tuple-form items are not supported")
-        unique = node.get("uniqueItems", False)
-        # Items that passed a string type test are hashable and unequal to any other type: a set counts them.
-        strings = isinstance(node.get("items"), dict) and node["items"].get("type") == "string"
+        if items is not None and items is not True and items != {}:
+            item = self.name("i")
+            out.append(f"{pad}for {item} in {var}:")
+            self.emit(items, item, out, depth + 1)
+        if node.get("uniqueItems"):
+            # Items that passed a string-only test are hashable and equal only to equal strings.
+            strings = isinstance(items, dict) and items.get("type") == "string"
+            test = f"len(set({var})) != len({var})" if strings else f"not _unique({var})"
+            out.append(f"{pad}if {test}:")
+            out.append(f"{pad}    return False")
 
-        def ok(v: Any) -> bool:
-            if v.__class__ is not list or len(v) < lo or (hi is not None and len(v) > hi):
-                return False
-            if items is not None and not all(map(items, v)):
-                return False
-            if not unique:
-                return True
-            return len(set(v)) == len(v) if strings else _unique(v)
-
-        return ok
-
-    def unwrap(self, node: Any) -> tuple[Any, bool]:
-        """``(X, nullable)`` for ``X``, ``{"$ref": X}`` or ``anyOf: [X, {"type": "null"}]``: the shapes the
-        generated schema gives a property, seen through so the property can be tested inline."""
-        nullable = False
-        if isinstance(node, dict) and set(node) == {"anyOf"} and len(node["anyOf"]) == 2:
-            branches = node["anyOf"]
-            if {"type": "null"} in branches and branches[0] != branches[1]:
-                node = next(b for b in branches if b != {"type": "null"})
-                nullable = True
-        while isinstance(node, dict) and set(node) == {"$ref"}:
-            node = _resolve(self.root, node["$ref"])
-        return node, nullable
-
-    def object(self, node: dict[str, Any]) -> Predicate:
+    def emit_object(self, node: dict[str, Any], var: str, out: list[str], depth: int) -> None:
+        pad = "    " * depth
         props: dict[str, Any] = node.get("properties", {})
-        required = frozenset(node.get("required", ()))
+        required = list(node.get("required", ()))
         extra = node.get("additionalProperties", True)
         if extra not in (True, False):
             raise UnsupportedSchema("additionalProperties must be true or false")
-        names = frozenset(props)
-        # Split the properties by how they are tested, so the common ones cost no call of their own: code
-        # lists by a frozenset lookup, booleans by type, strings and integers by their bounds in a loop,
-        # the rest (arrays, objects) by their own compiled predicate.
-        shape = _Shape()
-        for name, sub in props.items():
-            inner, nullable = self.unwrap(sub)
-            keys = set(inner) - _ANNOTATIONS if isinstance(inner, dict) else {"?"}
-            kind = inner.get("type") if isinstance(inner, dict) else None
-            if isinstance(inner, dict) and self.is_code_list(inner):
-                allowed = frozenset(e for e in inner["enum"] if isinstance(e, str))
-                if nullable or ("null" in _types(inner) and None in inner["enum"]):
-                    allowed |= {None}
-                shape.codes.append((name, allowed))
-            elif kind == "boolean" and keys == {"type"} and not nullable:
-                shape.flags.append(name)
-            elif kind == "string" and keys <= {"type", "minLength", "maxLength", "pattern"}:
-                search = re.compile(inner["pattern"]).search if "pattern" in inner else _always
-                shape.strings.append(
-                    (name, nullable, inner.get("minLength", 0), inner.get("maxLength", _UNBOUNDED), search)
-                )
-            elif kind == "integer" and keys <= {"type", "minimum", "maximum"}:
-                shape.integers.append(
-                    (name, nullable, inner.get("minimum", -_UNBOUNDED), inner.get("maximum", _UNBOUNDED))
-                )
+        exact = extra is False and set(required) == set(props)
+        if exact:  # every property required and no other allowed: one comparison of the key sets
+            keys = self.const("_K", frozenset(props))
+            out.append(f"{pad}if {var}.__class__ is not dict or {var}.keys() != {keys}:")
+            out.append(f"{pad}    return False")
+        else:
+            out.append(f"{pad}if {var}.__class__ is not dict:")
+            out.append(f"{pad}    return False")
+            if required:
+                need = self.const("_R", frozenset(required))
+                out.append(f"{pad}if not {need} <= {var}.keys():")
+                out.append(f"{pad}    return False")
+            if extra is False:
+                allowed = self.const("_K", frozenset(props))
+                out.append(f"{pad}if not {var}.keys() <= {allowed}:")
+                out.append(f"{pad}    return False")
+        for key, sub in props.items():
+            value = self.name("v")
+            if exact:
+                out.append(f"{pad}{value} = {var}[{key!r}]")
+                self.emit(sub, value, out, depth)
             else:
-                shape.others.append((name, self.node(sub)))
+                out.append(f"{pad}if {key!r} in {var}:")
+                out.append(f"{pad}    {value} = {var}[{key!r}]")
+                self.emit(sub, value, out, depth + 1)
 
-        if extra is False and required == names:
-            return _closed_object(names, shape)
-
-        general = _closed_object(names, shape, exact=False)
-
-        def ok(d: Any) -> bool:
-            if d.__class__ is not dict:
-                return False
-            keys = d.keys()
-            if not (required <= keys) or (extra is False and not keys <= names):
-                return False
-            return general({k: v for k, v in d.items() if k in names})
-
-        return ok
-
-
-_UNBOUNDED = float("inf")
-
-
-def _always(_value: str) -> bool:
-    return True
-
-
-@dataclass
-class _Shape:
-    """The properties of one object, grouped by how they are tested."""
-
-    codes: list[tuple[str, frozenset[Any]]] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-    strings: list[tuple[str, bool, int, float, Callable[[str], Any]]] = field(default_factory=list)
-    integers: list[tuple[str, bool, float, float]] = field(default_factory=list)
-    others: list[tuple[str, Predicate]] = field(default_factory=list)
-
-
-_in_set = frozenset.__contains__  # _in_set(allowed, value), callable from ``map`` without a Python frame
-
-
-def _closed_object(names: frozenset[str], shape: _Shape, *, exact: bool = True) -> Predicate:
-    """An object whose keys must be exactly ``names`` (every property required, no other allowed), the
-    common shape of our schema; with ``exact=False``, an object holding a subset of them (the caller has
-    checked required and additional keys). Code-list values are looked up in their frozensets by ``map``;
-    a list or object where a code belongs is unhashable, and that TypeError is the answer "no". (Values come
-    from ``json.loads``: no other hashable value equals a code string, and ``None`` is in a set only when
-    null is allowed.)"""
-    codes = shape.codes
-    code_sets = [allowed for _, allowed in codes]
-    code_values = itemgetter(*[n for n, _ in codes]) if len(codes) > 1 else None
-    flags = shape.flags
-    strings, integers, others = shape.strings, shape.integers, shape.others
-
-    def ok(d: Any) -> bool:
-        if exact and (d.__class__ is not dict or d.keys() != names):
-            return False
-        try:
-            if code_values is not None:
-                if not all(map(_in_set, code_sets, code_values(d))):
-                    return False
-            elif codes and d[codes[0][0]] not in codes[0][1]:
-                return False
-        except TypeError:
-            return False
-        for name in flags:
-            if d[name].__class__ is not bool:
-                return False
-        for name, nullable, lo, hi, search in strings:
-            v = d[name]
-            if v.__class__ is str:
-                if not (lo <= len(v) <= hi and search(v)):
-                    return False
-            elif not (nullable and v is None):
-                return False
-        for name, nullable, lo, hi in integers:
-            v = d[name]
-            if v.__class__ is int:
-                if not lo <= v <= hi:
-                    return False
-            elif not (nullable and v is None):
-                return False
-        for name, check in others:  # noqa: SIM110 - a plain loop: no generator frame per object
-            if not check(d[name]):
-                return False
-        return True
-
-    if exact:
-        return ok
-
-    def partial(d: dict[str, Any]) -> bool:
-        # Rare (our schema has no optional property): test only the properties present.
-        def keep(items: list[Any]) -> list[Any]:
-            return [x for x in items if (x if isinstance(x, str) else x[0]) in d]
-
-        present = _Shape(keep(codes), keep(flags), keep(strings), keep(integers), keep(others))
-        return _closed_object(frozenset(d), present)(d)
-
-    return partial
+    def source(self) -> str:
+        main = self.function(self.root)
+        text = "\n\n".join("\n".join(f) for f in self.functions)
+        return f"{text}\n\nok = {main}\n"
 
 
 def _unique(values: list[Any]) -> bool:
-    try:
-        if all(isinstance(v, str) for v in values):
-            return len(set(values)) == len(values)
-    except TypeError:
-        pass
     return not any(_same(a, b) for i, a in enumerate(values) for b in values[i + 1 :])
 
 
@@ -401,9 +336,18 @@ def _resolve(root: dict[str, Any], ref: str) -> Any:
     return node
 
 
+def schema_source(schema: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The generated source of the predicate and the constants it refers to (sets, patterns)."""
+    gen = _Generator(schema)
+    return gen.source(), gen.consts
+
+
 def compile_schema(schema: dict[str, Any]) -> Predicate:
-    """``ok(value)``: True exactly when ``value`` is valid against ``schema`` (the supported subset)."""
-    return _Compiler(schema).node(schema)
+    """``ok(value)``: True exactly when ``value`` is valid against ``schema`` (the supported subset).
+    Values are those ``json.loads`` makes: exact ``dict``/``list``/``str``/``int``/``bool``/``None``."""
+    source, namespace = schema_source(schema)
+    exec(compile(source, "<cpchair schema check>", "exec"), namespace)  # noqa: S102 - generated from our schema
+    return namespace["ok"]
 
 
 # --- the first reason, only for a document the predicate refused -----------------------------------------
@@ -517,3 +461,9 @@ class _Explainer:
             if extra:
                 return self.fail(path, f"must not contain {', '.join(_shown(k) for k in extra[:3])}")
         return None
+
+
+if __name__ == "__main__":
+    from cpchair.interchange.reader import schema
+
+    print(schema_source(schema())[0])

@@ -133,8 +133,15 @@ def merge_files(session: Session, paths: Iterable[str | Path], *, max_bytes: int
 def merge_file(
     session: Session, path: Path, summary: MergeSummary | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> FileOutcome:
-    """Check and apply one file, all or nothing. Counts go into ``summary``; the outcome says what happened."""
-    summary = summary if summary is not None else MergeSummary()
+    """Check and apply one file, all or nothing. Counts go into ``summary``; the outcome says what happened.
+
+    The garbage collector stays paused from parsing to commit (see ``reader.paused_gc``): re-enabled between
+    the two, its next full pass walked the whole parsed file once more and found nothing to free."""
+    with paused_gc():
+        return _merge_file(session, path, summary if summary is not None else MergeSummary(), max_bytes)
+
+
+def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: int) -> FileOutcome:
     try:
         data = read_bytes(path, max_bytes=max_bytes)
         digest = hashlib.sha256(data).hexdigest()
@@ -144,8 +151,7 @@ def merge_file(
     except FormatError as exc:
         return FileOutcome(str(path), REJECTED, getattr(exc, "reason", str(exc)))
     try:
-        with paused_gc():
-            counts = _apply(session, export)
+        counts = _apply(session, export)
         status = MERGED if any(counts) else UNCHANGED
         session.execute(
             insert(file_t).values(

@@ -144,3 +144,32 @@ def test_integers_are_exact_and_true_is_not_one():
     assert [ok(v) for v in (1, 4, 0, 5, True, 1.0, "1", None)] == [True, True, False, False, False, False, False, False]
     codes = compile_schema({"anyOf": [{"type": "string", "enum": ["a", "b"]}, {"type": "null"}]})
     assert [codes(v) for v in ("a", None, "c", ["a"], {}, 1, True)] == [True, True, False, False, False, False, False]
+
+
+def test_a_recursive_schema_and_a_list_of_types_are_compiled_and_agree_with_the_reference():
+    schema = {
+        "definitions": {
+            "node": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "next"],
+                "properties": {
+                    "name": {"type": ["string", "null"], "maxLength": 3},
+                    "next": {"anyOf": [{"$ref": "#/definitions/node"}, {"type": "null"}]},
+                },
+            }
+        },
+        "$ref": "#/definitions/node",
+    }
+    ok = compile_schema(schema)
+    reference = jsonschema.Draft7Validator(schema)
+
+    def chain(depth, last_name="abc"):
+        doc = {"name": last_name, "next": None}
+        for i in range(depth):
+            doc = {"name": None if i % 2 else "x", "next": doc}
+        return doc
+
+    for doc in (chain(0), chain(30), chain(30, "abcd"), chain(5, 7), {"name": "a"}, {"name": "a", "next": 1}):
+        assert ok(doc) == reference.is_valid(doc)
+        assert (first_violation(schema, doc) is None) == reference.is_valid(doc)
