@@ -198,21 +198,21 @@ def _apply(session: Session, export: ExportFile) -> tuple[int, int, int, int]:
     stored: dict[str, tuple[int, str]] = {}
     markers: dict[str, int] = {}
     known: set[tuple[str, int, str]] = set()
+    # The statements are built once with an expanding parameter: SQLAlchemy caches their compiled form and
+    # only spreads each chunk's ids at execution (``in_(list)`` coerced every id into a literal first).
+    ids = bindparam("ids", expanding=True)
+    stored_q = select(conf_t.c.id, conf_t.c.revision, conf_t.c.content_sha256).where(conf_t.c.id.in_(ids))
+    markers_q = select(del_t.c.id, del_t.c.revision).where(del_t.c.id.in_(ids))
+    known_q = select(conflict_t.c.conference_id, conflict_t.c.revision, conflict_t.c.content_sha256).where(
+        conflict_t.c.conference_id.in_(ids)
+    )
     for chunk in _chunks(all_ids):
-        for rid, rev, sha in session.execute(
-            select(conf_t.c.id, conf_t.c.revision, conf_t.c.content_sha256).where(conf_t.c.id.in_(chunk))
-        ):
+        for rid, rev, sha in session.execute(stored_q, {"ids": chunk}):
             stored[rid] = (rev, sha)
-        for rid, rev in session.execute(select(del_t.c.id, del_t.c.revision).where(del_t.c.id.in_(chunk))):
+        for rid, rev in session.execute(markers_q, {"ids": chunk}):
             markers[rid] = rev
     for chunk in _chunks(conf_ids):
-        known.update(
-            session.execute(
-                select(conflict_t.c.conference_id, conflict_t.c.revision, conflict_t.c.content_sha256).where(
-                    conflict_t.c.conference_id.in_(chunk)
-                )
-            ).tuples()
-        )
+        known.update(session.execute(known_q, {"ids": chunk}).tuples())
 
     provenance = {
         "chair_id": env["chair_id"],
