@@ -202,7 +202,8 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
     # One encoder for all records: ``canonical_json`` is ``json.dumps`` with these settings, which builds a
     # new encoder per call; the test of ``texts`` and the digest check hold the bytes to canonical_json.
     encode = _CANONICAL.encode
-    raw = [encode(rec).encode("utf-8") for rec in conferences]
+    texts = [encode(rec) for rec in conferences]  # kept as text too: the merge stores it
+    raw = [t.encode("utf-8") for t in texts]
     deleted_raw = [canonical_json(m) for m in deleted]
     canonical = b'{"conferences":[' + b",".join(raw) + b'],"deleted":[' + b",".join(deleted_raw) + b"]}"
     if hashlib.sha256(canonical).hexdigest() != doc["payload_sha256"]:
@@ -234,7 +235,6 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
             raise _Reject(f"conference {rec['id']} breaks a rule at {first.path}: {first.message}")
 
     envelope = {k: v for k, v in doc.items() if k != "payload"}
-    texts = [b.decode("utf-8") for b in raw]
     digests = [hashlib.sha256(b).hexdigest() for b in raw]
     return ExportFile(
         path=path,
