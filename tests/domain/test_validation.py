@@ -323,3 +323,81 @@ def test_every_conformance_record_validates_without_errors(conformance):
             assert errors(rec) == [], (path.name, rec["id"])
             count += 1
     assert count > 100
+
+
+# --- the merge's quick test of the rules says exactly what errors() says, for schema-valid records -------
+
+
+def _schema_valid_mutants(count: int, seed: int):
+    """Generated records spoiled one to three ways each, with values the export schema still accepts (codes
+    from the right list, null where allowed, dates that match the pattern but may not exist or fall on a
+    weekend), so that only the cross-field rules can refuse them."""
+    import random
+
+    from cpchair.interchange.reader import schema
+    from tests.domain.generated_records import generate
+
+    definitions = schema()["definitions"]
+    rng = random.Random(seed)
+    some_dates = ["2025-03-12", "2025-03-15", "2023-02-30", "2025-02-26", "2024-12-25", "2025-01-31", "2025-06-02"]
+
+    def allowed(spec):
+        if "anyOf" in spec:
+            return [None, *allowed(next(b for b in spec["anyOf"] if b != {"type": "null"}))]
+        if "$ref" in spec:
+            return allowed(definitions[spec["$ref"].rsplit("/", 1)[1]])
+        if "enum" in spec:
+            return list(spec["enum"])
+        if spec.get("type") == "boolean":
+            return [True, False]
+        if spec.get("type") == "integer":
+            return [spec.get("minimum", 0), spec.get("maximum", 9)]
+        if spec.get("pattern", "").startswith("^[0-9]{4}-"):
+            return some_dates
+        return []
+
+    def spoil(rec):
+        where = rng.choice(["conference", "child", "adult", "agency", "escalation"])
+        holders = {
+            "conference": [rec],
+            "child": rec["children"],
+            "adult": rec["adults"],
+            "agency": rec["agencies"],
+            "escalation": rec["escalations"],
+        }[where]
+        if not holders:
+            return
+        node = rng.choice(holders)
+        key = rng.choice(list(definitions[where]["properties"]))
+        if key == "agency" and len(rec["agencies"]) > 1 and rng.random() < 0.3:
+            node[key] = rec["agencies"][0]["agency"]  # the same agency twice
+            return
+        values = allowed(definitions[where]["properties"][key])
+        if values:
+            node[key] = rng.choice(values)
+
+    records = [r for _c, r in generate(count, seed=seed)]
+    for rec in records:
+        yield rec
+        for _ in range(3):
+            mutant = copy.deepcopy(rec)
+            for _ in range(rng.choice([1, 1, 2, 3])):
+                spoil(mutant)
+            yield mutant
+
+
+def test_the_quick_test_agrees_with_errors_on_thousands_of_schema_valid_records():
+    from cpchair.domain.validation import passes_after_schema
+    from cpchair.interchange.reader import schema
+    from cpchair.interchange.schema_check import compile_schema
+
+    conference_ok = compile_schema({"definitions": schema()["definitions"], "$ref": "#/definitions/conference"})
+    checked = refused = 0
+    for rec in _schema_valid_mutants(1500, seed=8):
+        if not conference_ok(rec):
+            continue
+        want = not errors(rec)
+        assert passes_after_schema(rec) == want, (rec, errors(rec))
+        checked += 1
+        refused += not want
+    assert checked > 4000 and refused > 1000
