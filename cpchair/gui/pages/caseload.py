@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cpchair.gui.models.caseload_table import FLAGS, ID_ROLE, MONTHS, SORT_ROLE, CaseloadTableModel
+from cpchair.gui.tables import row_table
 from cpchair.services import caseload as svc
 
 
@@ -24,19 +25,7 @@ class CaseloadPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setAccessibleName("Caseload: children on a plan")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((140, 120, 200, 130, 95, 115, 125)):
-            self.view.setColumnWidth(col, width)
+        self.view = row_table(self.proxy, "Caseload: children on a plan", (140, 120, 200, 130, 95, 115, 125))
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(MONTHS, Qt.SortOrder.DescendingOrder)
         self.view.activated.connect(self._open_index)

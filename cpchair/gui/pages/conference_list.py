@@ -10,17 +10,15 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from cpchair.gui.models.conference_table import COLUMNS, DATE, ConferenceTableModel
+from cpchair.gui.models.conference_table import DATE, ConferenceTableModel
+from cpchair.gui.tables import row_table
 from cpchair.services import conferences as svc
 from cpchair.services.caseload import latest_conference_dates
 
@@ -49,22 +47,8 @@ class ConferenceListPage(QWidget):
         self.count_label.setAccessibleName("Number of conferences")
 
         self.model = ConferenceTableModel(self, today=today)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName("Conference list")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
+        self.view = row_table(self.model, "Conference list", (230, 100, 150, 180, 90, 150))
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        widths = (230, 100, 150, 180, 90, 150)
-        for col, width in enumerate(widths[: len(COLUMNS)]):
-            self.view.setColumnWidth(col, width)
         header.setSortIndicator(DATE, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)  # after the indicator: this asks the model to sort once
 
