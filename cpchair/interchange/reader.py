@@ -225,15 +225,12 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
         _check_timestamp(f"deletion marker {m['id']}: deleted_at", m["deleted_at"])
 
     from cpchair.domain.questionnaire import load
-    from cpchair.domain.validation import errors, passes_after_schema
+    from cpchair.domain.validation import first_error
 
     q = load()
     for rec in conferences:
-        if passes_after_schema(rec, q):  # the schema matched, so the quick test of the rules may answer
-            continue
-        problems = errors(rec, q)
-        if problems:
-            first = problems[0]
+        first = first_error(rec, q)  # the same rules as the form; the walk stops at the first error
+        if first is not None:
             raise _Reject(f"conference {rec['id']} breaks a rule at {first.path}: {first.message}")
 
     envelope = {k: v for k, v in doc.items() if k != "payload"}

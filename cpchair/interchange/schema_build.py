@@ -10,7 +10,9 @@ Regenerate with ``python -m cpchair.interchange.schema_build``.
 The schema is deliberately strict (``additionalProperties: false`` everywhere, every code an enum,
 bounded integers, strings and arrays) because a file is rejected whole for any key the spec does not name.
 Rules that JSON Schema cannot say (cross-field rules, real calendar dates, one entry per agency) are
-checked by ``cpchair.domain.validation``. Draft-07 because fastjsonschema (a runtime dependency) compiles it.
+checked by ``cpchair.domain.validation``. The importer compiles this schema into its own checker
+(``cpchair.interchange.schema_check``); the tests hold that checker to ``jsonschema`` (a dev dependency),
+which implements Draft-07, the draft the schema declares.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from cpchair.interchange import FORMAT, FORMAT_VERSION
 SCHEMA_FILE = "schema_v1.json"
 
 # maxLength as well as the pattern: Python's ``re`` lets ``$`` match before a trailing newline, and both
-# jsonschema and fastjsonschema use ``re.search``; an exact length closes that gap.
+# ``jsonschema`` (our reference in the tests) uses ``re.search``; an exact length closes that gap.
 UUID = {"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "maxLength": 36}
 DATE = {
     "type": "string",
