@@ -191,7 +191,7 @@ def _bad_code(path: str, value: Any, q: Questionnaire) -> Problem:
     return Problem(path, f"'{value}' is not one of the answers for this question.")
 
 
-def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> Iterator[Problem]:  # noqa: C901
+def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> Iterator[Problem]:
     """THE rules: every problem with ``record``, in form order, one walk. ``warnings=False`` skips the checks
     that can only warn. Each rule tests the common, valid case first and builds nothing for it."""
     (
