@@ -13,11 +13,9 @@ of each record is made once and serves both the payload digest and the merge's c
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cpchair.errors import FormatError
+from cpchair.gcpause import paused_gc
 from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
 from cpchair.interchange.schema_check import compile_schema, first_violation
@@ -106,21 +105,6 @@ def parse_export(data: bytes, path: str | Path = "<bytes>", *, sha256: str | Non
         raise _error(path, "it is nested too deeply or too large to be an export") from None
     except Exception as exc:  # noqa: BLE001 - whatever a hostile file triggers is a rejection, never a crash
         raise _error(path, f"it could not be checked ({type(exc).__name__}: {exc})") from None
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building or checking many small containers.
-
-    Parsed JSON holds no reference cycles, so the collector finds nothing; but with it running, each
-    generation-2 pass walks every dict of a 40 MB file again, which doubled the time of ``json.loads``."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _error(path: Path, reason: str) -> FormatError:

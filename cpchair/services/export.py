@@ -18,13 +18,10 @@ quietly later; whatever failed, no file is left under a final name.
 from __future__ import annotations
 
 import errno
-import gc
 import hashlib
 import json
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -37,6 +34,7 @@ import cpchair
 from cpchair import fileio, settings
 from cpchair.domain import dates
 from cpchair.errors import ExportError
+from cpchair.gcpause import paused_gc
 from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
 from cpchair.interchange.names import export_file_name, parse_export_name
@@ -139,23 +137,6 @@ def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]
     return {"conferences": conferences, "deleted": deleted}
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building the payload.
-
-    Why: parsing and rebuilding 20,000 records allocates millions of dicts and lists that all stay
-    alive, so the collector runs again and again over an ever larger heap for nothing (none of them is
-    in a cycle); pausing it takes a quarter off the export time. Reference counting still frees memory.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def next_sequence(session: Session) -> int:
     return (session.scalar(select(func.max(ExportLog.sequence))) or 0) + 1
 
@@ -173,7 +154,7 @@ def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> Bu
         )
     if len(chair_name) > CHAIR_NAME_MAX:
         raise ExportError(f"Your name as chair is longer than {CHAIR_NAME_MAX} characters: shorten it in Settings.")
-    with _gc_paused():
+    with paused_gc():
         payload = build_payload(session, key)
         payload_bytes = canonical_json(payload)
         conferences = len(payload["conferences"])

@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session
 
 from cpchair.domain.dates import utc_timestamp
 from cpchair.errors import CpchairError, FormatError, NotFound
-from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, parse_export, paused_gc, read_bytes
+from cpchair.gcpause import paused_gc
+from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, parse_export, read_bytes
 from cpchair.storage.models import ImportedFile, MergeConflict, MergedConference, MergedDeletion
 
 MERGED, UNCHANGED, REJECTED = "merged", "unchanged", "rejected"
@@ -135,7 +136,7 @@ def merge_file(
 ) -> FileOutcome:
     """Check and apply one file, all or nothing. Counts go into ``summary``; the outcome says what happened.
 
-    The garbage collector stays paused from parsing to commit (see ``reader.paused_gc``): re-enabled between
+    The garbage collector stays paused from parsing to commit (see ``cpchair.gcpause``): re-enabled between
     the two, its next full pass walked the whole parsed file once more and found nothing to free."""
     with paused_gc():
         return _merge_file(session, path, summary if summary is not None else MergeSummary(), max_bytes)
