@@ -357,3 +357,15 @@ def test_completing_needs_the_case_references_that_the_pseudonymous_keys_are_mad
     assert not child.rows["case_ref"].problem.isVisible()
     ed.mark_complete()
     assert stored(db, ed.conference_id).status == "complete"
+
+
+def test_mark_complete_is_offered_only_while_the_conference_is_a_draft(qtbot, editor, db):
+    ed = editor
+    assert ed.complete_button.isEnabled()
+    fill_valid_conference(qtbot, ed)
+    ed.mark_complete()
+    assert stored(db, ed.conference_id).status == "complete"
+    assert not ed.complete_button.isEnabled()
+    type_into(qtbot, ed.rows["conference_date"].input.edit, "15/03/2025")  # a Saturday: back to draft
+    ed.save()
+    assert ed.complete_button.isEnabled()

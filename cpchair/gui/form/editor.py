@@ -490,6 +490,8 @@ class ConferenceEditor(QWidget):
     def _emit_status(self) -> None:
         text = self.status_text()
         self.status_label.setText(text)
+        # Already complete: nothing to mark (an edit that breaks a rule turns it back into a draft).
+        self.complete_button.setEnabled(self.status != conferences.COMPLETE)
         self.status_changed.emit(text)
 
     def _say(self, text: str, style: str = BANNER_INFO) -> None:
