@@ -16,6 +16,7 @@ class NationalFigure:
     """One England figure: ``pct`` of ``denominator`` in reporting year ``year`` (e.g. ``2024-25``)."""
 
     figure: str  # the dashboard figure key it compares with
+    row: str  # the figure's row it compares with (its line is drawn on that row only, not across every band)
     label: str
     year: str
     pct: float
@@ -33,6 +34,7 @@ class NationalFigure:
 NATIONAL: tuple[NationalFigure, ...] = (
     NationalFigure(
         figure="icpc_timeliness",
+        row="within",
         label="Initial conferences within 15 working days",
         year="2024-25",
         pct=81.4,
@@ -44,6 +46,7 @@ NATIONAL: tuple[NationalFigure, ...] = (
     ),
     NationalFigure(
         figure="plans_ended",
+        row="24m_plus",
         label="Plans ending that lasted 2 years or more",
         year="2024-25",
         pct=4.4,

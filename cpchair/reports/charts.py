@@ -88,7 +88,12 @@ def figure_chart(fig: FigureData, width: float, suppress: bool = False) -> Drawi
                 d.add(String(chart.x + 3, y, "c", fontName=FONT, fontSize=6.5, fillColor=colors.grey))
     if fig.national is not None and len(rows):
         x = chart.x + chart.width * fig.national.pct / 100
-        d.add(Line(x, chart.y, x, chart.y + chart.height, strokeColor=NATIONAL_COLOUR, strokeDashArray=(3, 2)))
+        # England's figure is for one row (e.g. "2 years or more"): the line marks that row, not every band
+        idx = next((i for i, r in enumerate(reversed(rows)) if r.code == fig.national.row), None)
+        y0, y1 = (chart.y, chart.y + chart.height)
+        if idx is not None:
+            y0, y1 = chart.y + idx * group_h, chart.y + (idx + 1) * group_h
+        d.add(Line(x, y0, x, y1, strokeColor=NATIONAL_COLOUR, strokeDashArray=(3, 2)))
         d.add(
             String(x + 2, chart.y + chart.height + 3, f"England {fig.national.pct:.1f}%", fontName=FONT, fontSize=6.5,
                    fillColor=NATIONAL_COLOUR)

@@ -148,3 +148,15 @@ def test_a_period_ending_before_it_starts_is_refused_with_a_sentence():
 
     with pytest.raises(CpchairError, match="choose a start date on or before the end date"):
         dashboard.build([], {}, date(2025, 4, 1), date(2025, 3, 31))
+
+
+def test_each_england_figure_names_the_row_it_compares_with(merged):
+    """The dashed England line is drawn on that row only: 4.4% is of plans lasting 2 years or more, not of
+    plans ending under 3 months."""
+    records, chair_of = merged
+    dash = dashboard.build(records, chair_of, *YEAR, with_series=False)
+    compared = {f.key: f for f in dash.figures if f.national is not None}
+    assert set(compared) == {"icpc_timeliness", "plans_ended"}
+    for fig in compared.values():
+        row = next(r for r in fig.rows if r.code == fig.national.row)
+        assert row.label == fig.headline_label

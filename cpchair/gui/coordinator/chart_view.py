@@ -31,6 +31,7 @@ class BarChart(QWidget):
         self.gap_texts: list[str] = []
         self.national: float | None = None
         self.national_text = ""
+        self.national_row: int | None = None
         self.horizontal = True
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Chart")
@@ -44,6 +45,7 @@ class BarChart(QWidget):
         series_names: Sequence[str] = (),
         national: float | None = None,
         national_text: str = "",
+        national_row: int | None = None,
         gap_texts: Sequence[str] = (),
     ) -> None:
         self.labels = list(labels)
@@ -52,6 +54,7 @@ class BarChart(QWidget):
         self.horizontal = horizontal
         self.national = national
         self.national_text = national_text
+        self.national_row = national_row  # horizontal bars: the one row the national figure compares with
         self.gap_texts = list(gap_texts) or ["no data"] * len(self.labels)
         self.setFixedHeight(self.sizeHint().height())
         desc = "; ".join(
@@ -112,7 +115,11 @@ class BarChart(QWidget):
         if self.national is not None:
             x = plot.left() + plot.width() * self.national / 100
             p.setPen(QPen(NATIONAL_COLOUR, 1.2, Qt.PenStyle.DashLine))
-            p.drawLine(int(x), int(plot.top() - 4), int(x), int(plot.bottom()))
+            if self.national_row is None:
+                p.drawLine(int(x), int(plot.top() - 4), int(x), int(plot.bottom()))
+            else:  # England's figure is for one row (e.g. "2 years or more"): mark that row only
+                top = plot.top() + self.national_row * row_h
+                p.drawLine(int(x), int(top), int(x), int(top + row_h))
             p.setPen(NATIONAL_COLOUR)
             p.drawText(QRectF(x - 150, plot.top() - 16 - legend, 300, 14), Qt.AlignmentFlag.AlignHCenter,
                        self.national_text)  # fmt: skip

@@ -124,6 +124,7 @@ class FigureCard(QFrame):
                 series_names=[f"{name} (% of invited)" for name in fig.measure_names] if n_series > 1 else (),
                 national=nat_pct,
                 national_text=nat_text,
+                national_row=next((i for i, r in enumerate(fig.rows) if nat and r.code == nat.row), None),
                 gap_texts=["–"] * len(fig.rows),
             )
             if n_series > 1:
