@@ -159,4 +159,4 @@ def test_each_england_figure_names_the_row_it_compares_with(merged):
     assert set(compared) == {"icpc_timeliness", "plans_ended"}
     for fig in compared.values():
         row = next(r for r in fig.rows if r.code == fig.national.row)
-        assert row.label == fig.headline_label
+        assert row.measures[0] == fig.headline  # the row England's figure is about is the figure's headline
