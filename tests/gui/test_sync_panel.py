@@ -120,8 +120,11 @@ def test_no_shared_folder_is_said_without_trying(qtbot, db):
     _chair(db, None)
     panel = _panel(qtbot, db)
     panel.conference_changed("any")
-    assert panel.status_label.text() == "No shared folder set"
+    assert panel.status_label.text() == "No shared folder set: choose one in Settings"
     assert not panel.auto_timer.isActive() and not panel.busy
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)  # Sync now says the same, and tries nothing
+    assert panel.status_label.text() == "No shared folder set: choose one in Settings"
+    assert not panel.busy
 
 
 def test_the_main_windows_sync_action_exports(qtbot, main_window, db, tmp_path):

@@ -52,6 +52,9 @@ def describe_last_export(stamp: str, now: datetime | None = None) -> str:
     return f"Last export: {day} {clock}"
 
 
+NO_FOLDER = "No shared folder set: choose one in Settings"
+
+
 class SyncPanel(QWidget):
     """Sits in the main window's status bar. ``request_export()`` is the Sync action; the main window
     calls ``conference_changed(id)`` after a conference is completed or a completed one changes."""
@@ -110,20 +113,27 @@ class SyncPanel(QWidget):
         """Export now (the Sync button and action)."""
         self.auto_timer.stop()
         self.retry_timer.stop()
-        self._start()
+        if self._folder_set():
+            self._start()
 
     def conference_changed(self, conference_id: str) -> None:
         """A conference was completed, changed or deleted: export shortly, if a shared folder is set."""
-        with self.db.session() as s:
-            folder = settings.get(s, "shared_folder") or ""
-        if not folder:
-            self._show("No shared folder set", "Choose the shared export folder in Settings to send your exports.")
+        if not self._folder_set():
             return
         if self._running:
             self._again = True
             return
         self.retry_timer.stop()
         self.auto_timer.start(self.auto_delay_ms)
+
+    def _folder_set(self) -> bool:
+        """Whether a shared folder is set; if not, say where to set it (trying would only fail)."""
+        with self.db.session() as s:
+            folder = settings.get(s, "shared_folder") or ""
+        if not folder.strip():
+            self._show(NO_FOLDER, "Choose the shared export folder in Settings to send your exports.")
+            return False
+        return True
 
     def refresh(self) -> None:
         """Show when the last export was written (after start-up or a change of settings)."""
