@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -76,11 +77,48 @@ class SettingsDialog(QDialog):
             self.editors[spec.key] = editor
             self.errors[spec.key] = error
 
+        if "Sync" in groups:
+            self._add_key_row(groups["Sync"])
+
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+
+    def _add_key_row(self, form: QFormLayout) -> None:
+        """The service's pseudonymisation key belongs with the sync settings, but it is never a text field:
+        it is imported from the coordinator's key file and shown only as its fingerprint."""
+        self.key_label = QLabel()
+        self.key_label.setWordWrap(True)
+        self.key_label.setAccessibleName("Pseudonymisation key fingerprint")
+        self.key_button = QPushButton("&Import key file…")
+        self.key_button.setAutoDefault(False)
+        self.key_button.clicked.connect(self._import_key)
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(self.key_label, 1)
+        h.addWidget(self.key_button)
+        label = QLabel("Pseudonymisation key:")
+        label.setBuddy(self.key_button)
+        form.addRow(label, row)
+        self._show_key()
+
+    def _show_key(self) -> None:
+        from cpchair.gui.sync.key_dialog import current_fingerprint
+
+        fp, demo = current_fingerprint()
+        if fp is None:
+            self.key_label.setText("Not set: import the key file your coordinator gave you.")
+        else:
+            self.key_label.setText(f"Fingerprint {fp}" + (" (the demo key: not for real data)" if demo else ""))
+
+    def _import_key(self) -> None:
+        from cpchair.gui.sync.key_dialog import KeyImportDialog
+
+        KeyImportDialog.run(self.db, self)
+        self._show_key()
 
     def _editor_for(self, spec: SettingSpec, value: Any) -> tuple[QWidget, QWidget]:
         if spec.type is int:
