@@ -62,3 +62,18 @@ def open_database(path: str | Path | None = None) -> Database:
     engine = make_engine(db_path)
     ensure_schema(engine, db_path)
     return Database(engine)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A database failure in words a chair can act on (the driver's text carries SQL and values, which mean
+    nothing to them and may hold names). The form keeps what is on screen and tries again."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full. Free some space (empty the recycle bin, delete old downloads)"
+    if "locked" in text or "busy" in text:
+        return "the database is busy, perhaps in another cpchair window. Close it and wait a moment"
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return "the data folder cannot be written to. Check that the disk is connected and you may write to it"
+    if "malformed" in text or "not a database" in text:
+        return "the database is damaged. Close cpchair and restore the newest copy from the backups folder"
+    return f"the database reported a problem ({type(getattr(exc, 'orig', None) or exc).__name__})"

@@ -90,3 +90,24 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
     with pytest.raises(DatabaseError, match="cannot be read"):
         open_database(path)
     assert path.read_bytes() == b"this is not sqlite at all" * 100
+
+
+@pytest.mark.parametrize(
+    ("driver_text", "expected"),
+    [
+        ("database or disk is full", "the disk is full"),
+        ("database is locked", "the database is busy"),
+        ("attempt to write a readonly database", "cannot be written to"),
+        ("database disk image is malformed", "restore the newest copy from the backups folder"),
+        ("something else entirely", "the database reported a problem (OperationalError)"),
+    ],
+)
+def test_database_failures_are_described_without_sql_or_values(driver_text, expected):
+    from sqlalchemy.exc import OperationalError
+
+    from cpchair.storage.db import describe_error
+
+    exc = OperationalError("UPDATE conference SET family_name=?", {"family_name": "Smith"},
+                           sqlite3.OperationalError(driver_text))  # fmt: skip
+    text = describe_error(exc)
+    assert expected in text and "Smith" not in text and "UPDATE" not in text

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from cpchair import settings
 from cpchair.domain import dates
@@ -48,6 +49,7 @@ from cpchair.gui.form.rows import (
     small_label,
 )
 from cpchair.services import conferences
+from cpchair.storage.db import describe_error
 
 AUTOSAVE_MS = 1500
 # Messages that only say "not answered yet": on a draft they wait until the chair has touched the field
@@ -551,7 +553,10 @@ class ConferenceEditor(QWidget):
             self._say(f"Not saved: {exc} Copy anything you need from this screen.", BANNER_ERROR)
             return
         except Exception as exc:  # the chair must see any failure, and keep what is on screen
-            self._say(f"Not saved: {exc}. Your answers are still on screen; saving will be tried again.", BANNER_ERROR)
+            reason = describe_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+            self._say(
+                f"Not saved: {reason}. Your answers are still on screen; saving will be tried again.", BANNER_ERROR
+            )
             self.timer.start()
             return
         self._saved_answers = answers

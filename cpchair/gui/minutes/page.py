@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from cpchair import settings
 from cpchair.domain import dates
@@ -49,6 +50,7 @@ from cpchair.gui.minutes import files
 from cpchair.reports import minutes_pdf
 from cpchair.services import conferences
 from cpchair.services import minutes as svc
+from cpchair.storage.db import describe_error
 
 AUTOSAVE_MS = 800
 NO_SCORE = -1  # the score spin box's "not given" value, shown as "–"
@@ -436,6 +438,9 @@ class MinutesPage(QWidget):
                 s.commit()
         except CpchairError as exc:
             self._show_message(f"The minutes were not saved: {exc}")
+            return False
+        except SQLAlchemyError as exc:  # a full disk, a locked file: keep the text on screen and say why
+            self._show_message(f"The minutes were not saved: {describe_error(exc)}. Your text is still here.")
             return False
         self._dirty = False
         self.saved.emit(self.conference_id)
