@@ -55,7 +55,7 @@ class Conference(Base):
         back_populates="conference", cascade="all, delete-orphan", order_by="ConferenceChild.position"
     )
 
-    __table_args__ = (Index("ix_conference_date", "conference_date"), Index("ix_conference_status", "status"))
+    __table_args__ = (Index("ix_conference_date", "conference_date"),)
 
 
 class ConferenceChild(Base):

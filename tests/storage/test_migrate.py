@@ -3,9 +3,11 @@ and refused (untouched) when a newer cpchair wrote it."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -62,28 +64,6 @@ def test_database_from_a_newer_cpchair_is_refused_and_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_an_older_database_is_backed_up_before_upgrading(tmp_path, monkeypatch):
-    """Simulate a release whose head is one step ahead: the upgrade path must back the file up first."""
-    path = tmp_path / "cpchair.sqlite"
-    db = open_database(path)
-    with db.session() as s:
-        cid = conferences.create(s)
-        s.commit()
-    db.dispose()
-    calls = []
-    monkeypatch.setattr(migrate, "HEAD", "0002")
-    monkeypatch.setattr(migrate, "KNOWN", ("0001", "0002"))
-    monkeypatch.setattr("alembic.command.upgrade", lambda cfg, rev: calls.append(rev))
-    engine = make_engine(path)
-    assert migrate.ensure_schema(engine, path) == "upgraded"
-    engine.dispose()
-    backups = list((tmp_path / "backups").glob("cpchair-before-0002-from-0001-*.sqlite"))
-    assert len(backups) == 1 and calls == ["head"]
-    copy = sqlite3.connect(backups[0])
-    assert copy.execute("SELECT id FROM conference").fetchall() == [(cid,)]
-    copy.close()
-
-
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
     path = tmp_path / "cpchair.sqlite"
     path.write_bytes(b"this is not sqlite at all" * 100)
@@ -111,3 +91,39 @@ def test_database_failures_are_described_without_sql_or_values(driver_text, expe
                            sqlite3.OperationalError(driver_text))  # fmt: skip
     text = describe_error(exc)
     assert expected in text and "Smith" not in text and "UPDATE" not in text
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_a_database_made_by_schema_0001_upgrades_with_a_backup_and_keeps_every_row(tmp_path):
+    """tests/data/schema_0001.sqlite was written by the first release (demo conferences with minutes, and a
+    merged export): upgrading it must back it up first, keep every row of every table, and leave it sound."""
+    path = tmp_path / "cpchair.sqlite"
+    shutil.copyfile(FIXTURES / "schema_0001.sqlite", path)
+    tables = ("conference", "conference_child", "setting", "merged_conference", "imported_file")
+
+    def counts(p: Path) -> dict[str, int]:
+        conn = sqlite3.connect(p)
+        try:
+            return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        finally:
+            conn.close()
+
+    before = counts(path)
+    assert before["conference"] == 25 and before["conference_child"] > 25 and before["merged_conference"] == 100
+    db = open_database(path)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrate.HEAD
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        indexes = {r[1] for r in conn.exec_driver_sql("PRAGMA index_list('conference')")}
+    with db.session() as s:
+        listed = conferences.list_summaries(s)
+        detail = conferences.get(s, listed[0].id)
+    db.dispose()
+    assert "ix_conference_status" not in indexes and "ix_conference_date" in indexes
+    assert counts(path) == before
+    assert len(listed) == 25 and detail.answers["family_ref"].startswith("FAM-")
+    backups = list((tmp_path / "backups").glob("cpchair-before-*-from-0001-*.sqlite"))
+    assert len(backups) == 1 and counts(backups[0]) == before
