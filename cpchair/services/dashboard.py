@@ -13,9 +13,11 @@ nothing about performance, and drawing it as 0% would read as a collapse.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from cpchair.domain import dates, national
@@ -404,17 +406,81 @@ def _compute(records: Sequence[dict], period_from: date, period_to: date) -> dic
     return compute(records, period_from, period_to)
 
 
-def _headlines(records: Sequence[dict], start: date, end: date) -> dict[str, Measure | None]:
-    """Each figure's headline for one bucket; all None when no conference falls in it.
+def _by_date(records: Iterable[dict]) -> list[dict]:
+    """Records sorted by conference date (ISO strings sort as dates), so a bucket's records are one slice."""
+    return sorted(records, key=lambda r: str(r["conference_date"]))
 
-    Only records dated on or before the bucket's end are passed: later ones can never count (spec §6.2),
-    and leaving them out keeps the early months of a long history cheap.
-    """
-    limit = end.isoformat()
-    stats = _compute([r for r in records if str(r["conference_date"]) <= limit], start, end)
+
+def _slice(ordered: Sequence[dict], dates_: Sequence[str], start: date, end: date) -> Sequence[dict]:
+    """The records of ``ordered`` (sorted by date, ``dates_`` their ISO dates) dated ``start``–``end``."""
+    return ordered[bisect_left(dates_, start.isoformat()) : bisect_right(dates_, end.isoformat())]
+
+
+def _headlines_of(stats: dict) -> dict[str, Measure | None]:
     if not stats["conferences"]["total"]:
         return dict.fromkeys(FIGURE_KEYS)
     return {f.key: (f.headline if f.headline.d else None) for f in figures(stats)}
+
+
+# child_key -> (conference_date, updated_at, id, decision, plan_start_date): the same order as statistics.compute
+_Latest = dict[str, tuple[date, str, str, str | None, Any]]
+
+
+def _note_latest(latest: _Latest, rec: dict) -> None:
+    """Keep ``rec``'s children in ``latest`` when it is their latest conference so far (spec §6.2 order).
+
+    The order (date, updated_at, id) is total, so the result does not depend on the order records arrive in:
+    sweeping records by date gives, at each bucket's end, what ``compute`` finds over all earlier records.
+    """
+    order = (_as_date(rec["conference_date"]), rec.get("updated_at") or "", rec.get("id") or "")
+    for child in rec["children"]:
+        key = child["child_key"]
+        seen = latest.get(key)
+        if seen is None or order > seen[:3]:
+            latest[key] = (*order, child["decision"], child.get("plan_start_date"))
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _open_plans(latest: Iterable[tuple], until: date) -> Measure | None:
+    """The time-on-plan headline (on a plan 12 months or more, of all still on a plan at ``until``), counted
+    as ``statistics.compute`` counts ``plans_open_at_end``; None when nobody is on a plan.
+
+    A plan is in a band of 12 months or more exactly when ``until`` is on or after its start plus 12 calendar
+    months (``duration_band``'s thresholds only grow), so each start's anniversary is worked out once and
+    reused for every month, instead of banding every child again at each bucket.
+    """
+    plan_decisions = _plan_decisions()
+    total = long = 0
+    for *_order, decision, start in latest:
+        if decision in plan_decisions and start is not None:
+            total += 1
+            long += _a_year_after(start) <= until
+    return Measure.of(long, total) if total else None
+
+
+@lru_cache(maxsize=1)
+def _plan_decisions() -> frozenset[str]:
+    return frozenset(load().group("plan_decisions"))
+
+
+@lru_cache(maxsize=8192)
+def _a_year_after(start: str | date) -> date:
+    """``add_months(start, 12)``: the day a plan that started on ``start`` enters the 12-to-18-month band."""
+    return dates.add_months(_as_date(start), 12)
+
+
+def _fathers_only(rec: dict) -> dict:
+    """What the fathers' statistics read of a conference (its date, type and adults), and no children, so
+    ``compute`` counts the same conferences and fathers without banding every child's plan again."""
+    return {
+        "conference_date": rec["conference_date"],
+        "conference_type": rec["conference_type"],
+        "children": (),
+        "adults": rec.get("adults"),
+    }
 
 
 #: Fathers' figures go by quarter, as the 2013 service report showed them; every other figure by month.
@@ -422,12 +488,32 @@ BUCKETS = {k: (QUARTER if k.startswith("fathers_") and k != "fathers_engagement"
 
 
 def over_time(records: Sequence[dict], period_from: date, period_to: date) -> dict[str, list[Point]]:
-    """Every figure's headline month by month (fathers' attendance and reasons quarter by quarter)."""
+    """Every figure's headline month by month (fathers' attendance and reasons quarter by quarter).
+
+    Why not ``compute`` over every record up to each bucket's end: with years of merged data that reads the
+    whole history 16 times. Records before a bucket only matter for ``plans_open_at_end`` (time on plan), so
+    each bucket's statistics are computed from its own slice of the date-sorted records, and time on plan
+    from one sweep through the history that keeps each child's latest conference as it goes.
+    """
+    ordered = _by_date(records)
+    iso = [str(r["conference_date"]) for r in ordered]
     out: dict[str, list[Point]] = {k: [] for k in FIGURE_KEYS}
+    latest: _Latest = {}
+    swept = 0
     for bucket, spans in ((MONTH, months(period_from, period_to)), (QUARTER, quarters(period_from, period_to))):
         keys = [k for k in FIGURE_KEYS if BUCKETS[k] == bucket]
         for label, start, end in spans:
-            values = _headlines(records, start, end)
+            mine = _slice(ordered, iso, start, end)
+            if bucket == QUARTER:  # only the fathers' figures go by quarter: they need each conference's adults
+                mine = [_fathers_only(r) for r in mine]
+            stats = _compute(mine, start, end)
+            values = _headlines_of(stats)
+            if "time_on_plan" in keys and stats["conferences"]["total"]:
+                stop = bisect_right(iso, end.isoformat())
+                for rec in ordered[swept:stop]:
+                    _note_latest(latest, rec)
+                swept = stop
+                values["time_on_plan"] = _open_plans(latest.values(), end)
             for k in keys:
                 out[k].append(Point(label, start, end, values[k]))
     return out
@@ -440,19 +526,33 @@ def by_chair(
 
     Counts over conferences, children and fathers add up across chairs to the service total. A child's
     time on a plan belongs to the chair of that child's latest conference, so that figure adds up too.
+    Each chair's statistics come from their conferences in the period only; each child's latest conference
+    per chair comes from one pass over the history (see ``over_time`` for why).
     """
     out: dict[str, list[ChairLine]] = {k: [] for k in FIGURE_KEYS}
     latest = _latest_chair_by_child(records, chair_of, period_to)
+    limit = period_to.isoformat()
+    first = period_from.isoformat()
+    in_period: dict[str, list[dict]] = {}
+    chair_latest: dict[str, _Latest] = {}
+    for r in records:
+        when = str(r["conference_date"])
+        if when > limit:
+            continue
+        chair = chair_of.get(r["id"])
+        _note_latest(chair_latest.setdefault(chair, {}), r)
+        if when >= first:
+            in_period.setdefault(chair, []).append(r)
     for chair in chair_names(chair_of):
-        mine = [r for r in records if chair_of.get(r["id"]) == chair]
-        values = _headlines(mine, period_from, period_to)
+        stats = _compute(in_period.get(chair, []), period_from, period_to)
+        values = _headlines_of(stats)
+        mine = chair_latest.get(chair, {})
+        if stats["conferences"]["total"]:
+            values["time_on_plan"] = _open_plans(mine.values(), period_to)  # as compute over all theirs gives
         if all(v is None for v in values.values()):
             continue
-        own_children = [
-            {**r, "children": [c for c in r["children"] if latest.get(c["child_key"]) == chair]} for r in mine
-        ]
-        plans = _time_on_plan(_compute([r for r in own_children if r["children"]], period_from, period_to))
-        values["time_on_plan"] = plans.headline if plans.headline.d else None
+        own = [v for child, v in mine.items() if latest.get(child) == chair]
+        values["time_on_plan"] = _open_plans(own, period_to)
         for k in FIGURE_KEYS:
             out[k].append(ChairLine(chair, values[k]))
     return out

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from datetime import date
 
 import pytest
 
+from cpchair.domain.statistics import compute
 from cpchair.services import dashboard
 from cpchair.services.merge import merge_folder
+from tests.domain.generated_records import generate
 
 YEAR = (date(2024, 4, 1), date(2025, 3, 31))
 
@@ -160,3 +163,94 @@ def test_each_england_figure_names_the_row_it_compares_with(merged):
     for fig in compared.values():
         row = next(r for r in fig.rows if r.code == fig.national.row)
         assert row.measures[0] == fig.headline  # the row England's figure is about is the figure's headline
+
+
+# --- the fast build against the plain one ------------------------------------------------------------------
+
+
+def _plain_headlines(records, start, end):
+    """A bucket the straightforward way: the statistics over every record, as spec §6.2 defines them."""
+    stats = compute(records, start, end)
+    if not stats["conferences"]["total"]:
+        return dict.fromkeys(dashboard.FIGURE_KEYS)
+    return {f.key: (f.headline if f.headline.d else None) for f in dashboard.figures(stats)}
+
+
+def _plain_over_time(records, period_from, period_to):
+    out = {k: [] for k in dashboard.FIGURE_KEYS}
+    for bucket, spans in (
+        (dashboard.MONTH, dashboard.months(period_from, period_to)),
+        (dashboard.QUARTER, dashboard.quarters(period_from, period_to)),
+    ):
+        for label, start, end in spans:
+            values = _plain_headlines(records, start, end)
+            for k in dashboard.FIGURE_KEYS:
+                if dashboard.BUCKETS[k] == bucket:
+                    out[k].append(dashboard.Point(label, start, end, values[k]))
+    return out
+
+
+def _plain_by_chair(records, chair_of, period_from, period_to):
+    """Each chair's statistics over all their records; time on plan over the children whose latest
+    conference (over every chair's records) is theirs."""
+    out = {k: [] for k in dashboard.FIGURE_KEYS}
+    latest = {}
+    for r in records:
+        if r["conference_date"] > period_to.isoformat():
+            continue
+        order = (r["conference_date"], r["updated_at"], r["id"])
+        for c in r["children"]:
+            if c["child_key"] not in latest or order > latest[c["child_key"]][0]:
+                latest[c["child_key"]] = (order, chair_of[r["id"]])
+    for chair in dashboard.chair_names(chair_of):
+        mine = [r for r in records if chair_of[r["id"]] == chair]
+        values = _plain_headlines(mine, period_from, period_to)
+        if all(v is None for v in values.values()):
+            continue
+        own = [
+            {**r, "children": [c for c in r["children"] if latest[c["child_key"]][1] == chair]}
+            for r in mine
+            if r["conference_date"] <= period_to.isoformat()
+        ]
+        plans = compute([r for r in own if r["children"]], period_from, period_to)["plans_open_at_end"]
+        long = sum(plans["duration_bands"][b] for b in ("12_to_18m", "18_to_24m", "24m_plus"))
+        values["time_on_plan"] = dashboard.Measure.of(long, plans["total"]) if plans["total"] else None
+        for k in dashboard.FIGURE_KEYS:
+            out[k].append(dashboard.ChairLine(chair, values[k]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def generated():
+    """Four years of families; a fifth of the records moved to another chair, so a child's latest conference
+    is often another chair's (the case where time on plan changes hands)."""
+    rng = random.Random(7)
+    records, chair_of = [], {}
+    for chair, rec in generate(3000, seed=31, chairs=4):
+        records.append(rec)
+        chair_of[rec["id"]] = f"Chair {rng.randrange(4) if rng.random() < 0.2 else chair}"
+    rng.shuffle(records)  # the merged database gives no date order
+    return records, chair_of
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        (date(2023, 4, 1), date(2024, 3, 31)),  # a reporting year with years of history before it
+        (date(2025, 1, 15), date(2026, 2, 10)),  # mid-month ends, and months after the data stops
+        (date(2021, 4, 1), date(2021, 6, 30)),  # the very start: little history
+    ],
+)
+def test_the_fast_build_gives_exactly_the_plain_per_bucket_statistics(generated, period):
+    records, chair_of = generated
+    dash = dashboard.build(records, chair_of, *period)
+    assert dash.stats == compute(records, *period)
+    assert dash.over_time == _plain_over_time(records, *period)
+    assert dash.by_chair == _plain_by_chair(records, chair_of, *period)
+    assert any(line.value for line in dash.by_chair["time_on_plan"])
+    assert sum(1 for p in dash.over_time["time_on_plan"] if p.value) >= 2
+
+    one = dashboard.build(records, chair_of, *period, chair="Chair 1")
+    theirs = [r for r in records if chair_of[r["id"]] == "Chair 1"]
+    assert one.stats == compute(theirs, *period)
+    assert one.over_time == _plain_over_time(theirs, *period)
