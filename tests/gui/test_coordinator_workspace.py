@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import uuid
 from datetime import date
 
@@ -18,6 +19,7 @@ from cpchair.gui.coordinator.conflicts_view import differing_fields
 from cpchair.gui.coordinator.dashboard_view import BY_CHAIR, LAST_YEAR, OVER_TIME
 from cpchair.gui.coordinator.workspace import CoordinatorWorkspace
 from cpchair.interchange.canonical import payload_sha256
+from cpchair.services import dashboard as dashboard_service
 from cpchair.storage.models import MergeConflict, MergedConference
 
 TODAY = date(2025, 4, 20)  # so "last reporting year" is 2024-25, the year of the conformance data
@@ -40,7 +42,14 @@ def workspace(qtbot, db, monkeypatch, share):
     w.resize(1366, 768)
     w.show()
     qtbot.waitExposed(w)
+    _settled(qtbot, w.dashboard)
     return w
+
+
+def _settled(qtbot, dash) -> None:
+    """The dashboard calculates in a worker: wait until it has shown the latest request's figures."""
+    qtbot.waitUntil(lambda: not dash.is_calculating(), timeout=30_000)
+    assert dash.busy.isHidden()
 
 
 def _merge(qtbot, w) -> None:
@@ -76,6 +85,7 @@ def test_merging_the_share_shows_each_file_and_the_figures(qtbot, workspace, db,
     dash = w.dashboard
     dash.preset.setCurrentIndex(dash.preset.findData(LAST_YEAR))
     assert dash.period() == (date(2024, 4, 1), date(2025, 3, 31))
+    _settled(qtbot, dash)
     card = dash.cards["icpc_timeliness"]
     assert "70.7%" in card.headline.text() and "41 of 58 initial conferences" in card.headline.text()
     assert "England 2024-25: 81.4%" in card.national.text()
@@ -94,6 +104,7 @@ def test_over_time_and_by_chair_views(qtbot, workspace, db):
     _merge(qtbot, w)
     dash = w.dashboard
     dash.set_period(date(2024, 6, 1), date(2025, 9, 30))  # the data ends in May 2025
+    _settled(qtbot, dash)
     assert dash.preset.currentText() == "Custom dates"
     dash.view.setCurrentIndex(dash.view.findData(OVER_TIME))
     card = dash.cards["icpc_timeliness"]
@@ -113,6 +124,7 @@ def test_over_time_and_by_chair_views(qtbot, workspace, db):
     assert sum(int(x) for x in _column(card.table, 1)) == dash.dashboard.figure("icpc_timeliness").headline.n
 
     dash.chair.setCurrentIndex(dash.chair.findData("Chair 2"))
+    _settled(qtbot, dash)
     assert "chaired by Chair 2" in dash.summary.text()
     assert dash.dashboard.chair == "Chair 2"
 
@@ -188,7 +200,82 @@ def test_differing_fields_names_the_answers_that_changed():
 def test_a_period_that_ends_before_it_starts_is_explained(qtbot, workspace):
     dash = workspace.dashboard
     dash.date_to.setDate(dash.date_from.date().addDays(-1))
-    assert not dash.message.isHidden()
+    qtbot.waitUntil(lambda: not dash.message.isHidden(), timeout=30_000)
     assert "choose a start date on or before the end date" in dash.message.text()
     dash.preset.setCurrentIndex(dash.preset.findData(LAST_YEAR))
+    _settled(qtbot, dash)
     assert dash.message.isHidden()
+
+
+def test_changing_period_or_chair_reuses_the_records_and_a_merge_or_resolution_reads_them_again(
+    qtbot, workspace, share, monkeypatch
+):
+    w = workspace
+    dash = w.dashboard
+    reads = []
+    real = dashboard_service.merged_records
+    monkeypatch.setattr(dashboard_service, "merged_records", lambda s: reads.append(1) or real(s))
+    _merge(qtbot, w)
+    _settled(qtbot, dash)
+    assert len(reads) == 1  # the merge made the dashboard read the merged records again
+    assert "No merged conferences" not in dash.summary.text()
+
+    dash.preset.setCurrentIndex(dash.preset.findData(LAST_YEAR))
+    _settled(qtbot, dash)
+    dash.chair.setCurrentIndex(dash.chair.findData("Chair 3"))
+    _settled(qtbot, dash)
+    dash.set_period(date(2024, 6, 1), date(2024, 12, 31))
+    _settled(qtbot, dash)
+    assert len(reads) == 1  # three changes, no new read
+    assert dash.dashboard.chair == "Chair 3" and dash.dashboard.period_to == date(2024, 12, 31)
+    assert "chaired by Chair 3" in dash.summary.text() and "31/12/2024" in dash.summary.text()
+
+    _conflicting_copy(share, share / "restored-backup")
+    _merge(qtbot, w)
+    _settled(qtbot, dash)
+    assert len(reads) == 2
+    qtbot.mouseClick(w.conflicts.take_button, Qt.MouseButton.LeftButton)
+    _settled(qtbot, dash)
+    assert len(reads) == 3  # resolving a conflict changes a record: read again
+
+
+def test_figures_are_calculated_off_the_gui_thread_and_a_result_for_a_period_left_behind_is_dropped(
+    qtbot, workspace, monkeypatch
+):
+    w = workspace
+    _merge(qtbot, w)
+    dash = w.dashboard
+    _settled(qtbot, dash)
+    release = threading.Event()
+    calls = []
+    real = dashboard_service.build
+
+    def slow_first(records, chair_of, period_from, period_to, chair=None, with_series=True):
+        calls.append((period_from, period_to, threading.current_thread() is threading.main_thread()))
+        if len(calls) == 1:
+            assert release.wait(30)  # the first request is still calculating when the coordinator moves on
+        return real(records, chair_of, period_from, period_to, chair, with_series)
+
+    monkeypatch.setattr(dashboard_service, "build", slow_first)
+    shown = []
+    dash.refreshed.connect(lambda: shown.append(dash.dashboard.period_from))
+
+    dash.set_period(date(2024, 4, 1), date(2024, 9, 30))
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=30_000)
+    assert not dash.busy.isHidden() and dash.busy.text() == "Calculating…"
+    dash.set_period(date(2024, 10, 1), date(2025, 3, 31))  # the GUI is free: the coordinator changes period
+    dash.view.setCurrentIndex(dash.view.findData(OVER_TIME))  # and switches view, from the figures already there
+    assert dash.is_calculating() and len(calls) == 1  # the second waits for the first, not in parallel
+
+    with qtbot.waitSignal(dash.refreshed, timeout=30_000):
+        release.set()
+    _settled(qtbot, dash)
+    assert [c[:2] for c in calls] == [
+        (date(2024, 4, 1), date(2024, 9, 30)),
+        (date(2024, 10, 1), date(2025, 3, 31)),
+    ]
+    assert not any(on_gui for *_, on_gui in calls)
+    assert shown == [date(2024, 10, 1)]  # the April–September result was never shown
+    assert "01/10/2024" in dash.summary.text()
+    months = _column(dash.cards["icpc_timeliness"].table, 0)
+    assert months[0] == "Oct 2024" and months[-1] == "Mar 2025"

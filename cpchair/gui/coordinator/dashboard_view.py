@@ -1,6 +1,12 @@
 """The coordinator's dashboard: a card per figure (chart, numbers with their denominator, England beside it)
 for a chosen period and chair, seen for the whole period, month by month, or chair by chair.
 
+Why a worker thread: with many years merged (20,000 conferences) reading the records takes most of a second
+and the figures over time and by chair about as long again; on the GUI thread the window would freeze on
+every change of period or chair. So the merged records are read once and kept (read again only by
+``reload``, after a merge or a resolved conflict), the figures are calculated in a thread while the view says
+"Calculating…", and a result for a period the coordinator has since left is thrown away.
+
 Why cards of numbers and not only charts: a percentage without its denominator misleads (3 of 4 is 75%), so
 each card says "of 58 initial conferences" and lists n and % under the chart. The numbers come whole from
 ``cpchair.services.dashboard``; this module only lays them out.
@@ -8,9 +14,11 @@ each card says "of 58 initial conferences" and lists n and % under the chart. Th
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +44,9 @@ PERIOD, OVER_TIME, BY_CHAIR = "period", "over_time", "by_chair"
 VIEWS = ((PERIOD, "Whole period"), (OVER_TIME, "Over time (by month; fathers by quarter)"), (BY_CHAIR, "By chair"))
 THIS_YEAR, LAST_YEAR, CUSTOM = "this_year", "last_year", "custom"
 ALL_CHAIRS = "All chairs"
+CALCULATING = "Calculating…"
+
+log = logging.getLogger(__name__)
 
 
 def _pct(m: svc.Measure | None) -> str:
@@ -184,6 +195,42 @@ def _short(label: str) -> str:
     return f"{parts[0]} {parts[1][2:]}" if len(parts) == 2 and parts[1].isdigit() else label
 
 
+class _Relay(QObject):
+    """Carries one calculation's outcome to the GUI thread: emitted from the worker, the signal is queued, so
+    the slot (and every widget it touches) runs on the GUI thread."""
+
+    done = Signal(object)
+
+
+class _Outcome:
+    """What a calculation gives back: for which request, the records it used, the dashboard or an error."""
+
+    def __init__(self, generation: int, epoch: int) -> None:
+        self.generation, self.epoch = generation, epoch
+        self.records: tuple[list[dict], dict[str, str]] | None = None
+        self.dashboard: svc.Dashboard | None = None
+        self.error: str | None = None
+
+
+def _calculate(db, outcome: _Outcome, cached, period_from: date, period_to: date, chair: str | None) -> _Outcome:
+    """Runs in the worker: reads the merged records (its own session) unless given them, then the figures."""
+    try:
+        records = cached
+        if records is None:
+            with db.session() as s:
+                records = svc.merged_records(s)
+        outcome.records = records
+        outcome.dashboard = svc.build(*records, period_from, period_to, chair)
+    except CpchairError as exc:
+        outcome.error = str(exc)
+    except Exception:  # the thread must always report back, or the view would say "Calculating…" for ever
+        log.exception("dashboard calculation failed")
+        outcome.error = (
+            "The figures could not be calculated. Try again, or reopen the database; details are in the log."
+        )
+    return outcome
+
+
 class DashboardView(QWidget):
     """Period picker, chair filter and view switch above a scrolling grid of figure cards."""
 
@@ -195,6 +242,10 @@ class DashboardView(QWidget):
         self._today = today
         self.dashboard: svc.Dashboard | None = None
         self._loading = False
+        self._records: tuple[list[dict], dict[str, str]] | None = None  # kept between refreshes
+        self._epoch = 0  # bumped by reload(): records read before it are out of date
+        self._generation = 0  # bumped by every refresh(): only the latest request's result is shown
+        self._running: _Relay | None = None
 
         self.preset = QComboBox()
         self.preset.setAccessibleName("Period")
@@ -219,6 +270,9 @@ class DashboardView(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b22222;")
         self.message.hide()
+        self.busy = QLabel(CALCULATING)
+        self.busy.setAccessibleName("Dashboard status")
+        self.busy.hide()
 
         bar = QHBoxLayout()
         for label, widget in (("&Period", self.preset), ("&From", self.date_from), ("&To", self.date_to),
@@ -227,6 +281,7 @@ class DashboardView(QWidget):
             lab.setBuddy(widget)
             bar.addWidget(lab)
             bar.addWidget(widget)
+        bar.addWidget(self.busy)
         bar.addStretch(1)
 
         self.cards = {key: FigureCard(key) for key in svc.FIGURE_KEYS}
@@ -295,19 +350,50 @@ class DashboardView(QWidget):
 
     # --- data ----------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Recompute every figure for the chosen period and chair from the merged database."""
+        """Recalculate every figure for the chosen period and chair, in a worker, from the records kept.
+
+        Only one calculation runs at a time: a request made meanwhile waits, and when the running one ends
+        its result is dropped (it is for a period or chair no longer chosen) and the latest request starts.
+        """
+        self._generation += 1
+        self.busy.show()
+        if self._running is None:
+            self._start()
+
+    def reload(self) -> None:
+        """Read the merged records again (after a merge or a resolved conflict), then refresh."""
+        self._records = None
+        self._epoch += 1
+        self.refresh()
+
+    def is_calculating(self) -> bool:
+        return self._running is not None
+
+    def _start(self) -> None:
         period_from, period_to = self.period()
-        chair = self.chair.currentData()
-        try:
-            with self.db.session() as s:
-                dash = svc.load_dashboard(s, period_from, period_to, chair)
-        except CpchairError as exc:
-            self.message.setText(str(exc))
+        relay = _Relay()
+        relay.done.connect(self._finished)
+        self._running = relay
+        outcome = _Outcome(self._generation, self._epoch)
+        args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData())
+        threading.Thread(target=lambda: relay.done.emit(_calculate(*args)), name="dashboard", daemon=True).start()
+
+    def _finished(self, outcome: _Outcome) -> None:
+        self._running = None
+        if outcome.epoch == self._epoch and outcome.records is not None:
+            self._records = outcome.records
+        if outcome.generation != self._generation:
+            self._start()  # the coordinator changed something meanwhile: calculate what is chosen now
+            return
+        self.busy.hide()
+        if outcome.error is not None:
+            self.message.setText(outcome.error)
             self.message.show()
             return
+        dash = outcome.dashboard
         self.message.hide()
         self.dashboard = dash
-        self._fill_chairs(dash.chairs, chair)
+        self._fill_chairs(dash.chairs, dash.chair)
         self._show()
         self.refreshed.emit()
 

@@ -2,7 +2,8 @@
 
 Why one page with tabs: the coordinator's month is "merge, look, resolve, report", and each step changes
 what the others show. After a merge the dashboard and the conflict list refresh themselves, and resolving a
-conflict refreshes the dashboard, so no figure on screen is ever older than the database.
+conflict refreshes the dashboard, so no figure on screen is ever older than the database. These are the only
+times the dashboard reads the merged records again (``reload``); changing the period or chair reuses them.
 """
 
 from __future__ import annotations
@@ -32,13 +33,13 @@ class CoordinatorWorkspace(QWidget):
         layout.addWidget(self.tabs)
 
         self.merge_panel.merged.connect(self._after_merge)
-        self.conflicts.resolved.connect(lambda _pk: self.dashboard.refresh())
+        self.conflicts.resolved.connect(lambda _pk: self.dashboard.reload())
         self.conflicts.count_changed.connect(self._conflict_count)
         self._conflict_count(self.conflicts.table.rowCount())
 
     def _after_merge(self, _summary: dict) -> None:
         self.conflicts.refresh()
-        self.dashboard.refresh()
+        self.dashboard.reload()
 
     def _conflict_count(self, n: int) -> None:
         index = self.tabs.indexOf(self.conflicts)
