@@ -18,7 +18,7 @@ import gc
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
@@ -254,6 +254,12 @@ def _records_out_of_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+def _run(relay: _Relay, args: tuple) -> None:
+    outcome = _calculate(*args)
+    with suppress(RuntimeError):  # the application closed while calculating: there is no one left to tell
+        relay.done.emit(outcome)
+
+
 class DashboardView(QWidget):
     """Period picker, chair filter and view switch above a scrolling grid of figure cards."""
 
@@ -380,6 +386,7 @@ class DashboardView(QWidget):
         """
         self._generation += 1
         self.busy.show()
+        self.scroll.widget().setEnabled(False)  # greyed: these figures are for the previous choice
         if self._running is None:
             self._start()
 
@@ -399,7 +406,7 @@ class DashboardView(QWidget):
         self._running = relay
         outcome = _Outcome(self._generation, self._epoch)
         args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData())
-        threading.Thread(target=lambda: relay.done.emit(_calculate(*args)), name="dashboard", daemon=True).start()
+        threading.Thread(target=_run, args=(relay, args), name="dashboard", daemon=True).start()
 
     def _finished(self, outcome: _Outcome) -> None:
         self._running = None
@@ -409,6 +416,7 @@ class DashboardView(QWidget):
             self._start()  # the coordinator changed something meanwhile: calculate what is chosen now
             return
         self.busy.hide()
+        self.scroll.widget().setEnabled(True)
         if outcome.error is not None:
             self.message.setText(outcome.error)
             self.message.show()
