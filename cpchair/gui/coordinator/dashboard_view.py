@@ -386,7 +386,12 @@ class DashboardView(QWidget):
         """
         self._generation += 1
         self.busy.show()
-        self.scroll.widget().setEnabled(False)  # greyed: these figures are for the previous choice
+        # The cards still show the previous choice: say so where the period is described. (Greying the cards
+        # instead would repaint all of them on the GUI thread, a visible pause of its own.)
+        period_from, period_to = self.period()
+        self.summary.setText(
+            f"Calculating the figures from {dates.format_uk(period_from)} to {dates.format_uk(period_to)}…"
+        )
         if self._running is None:
             self._start()
 
@@ -416,7 +421,6 @@ class DashboardView(QWidget):
             self._start()  # the coordinator changed something meanwhile: calculate what is chosen now
             return
         self.busy.hide()
-        self.scroll.widget().setEnabled(True)
         if outcome.error is not None:
             self.message.setText(outcome.error)
             self.message.show()
@@ -443,7 +447,9 @@ class DashboardView(QWidget):
             return
         c = dash.stats["conferences"]
         who = f" chaired by {dash.chair}" if dash.chair else ""
-        if not c["total"]:
+        if self.is_calculating():
+            pass  # switching view meanwhile: the summary keeps saying which period is being calculated
+        elif not c["total"]:
             self.summary.setText(
                 f"No merged conferences{who} are dated {dates.format_uk(dash.period_from)} to "
                 f"{dates.format_uk(dash.period_to)}. Merge the chairs' exports, or choose another period."
