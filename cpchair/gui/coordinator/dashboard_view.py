@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from cpchair.domain import dates
 from cpchair.errors import CpchairError
+from cpchair.gcpause import paused_gc
 from cpchair.gui.coordinator.chart_view import BarChart
 from cpchair.services import dashboard as svc
 
@@ -244,14 +245,11 @@ def _records_out_of_cycle_collection() -> Iterator[None]:
     still frees them when they are replaced after a merge; only cyclic garbage present when they are frozen
     would stay, which is small. One calculation runs at a time, so the pause is never nested.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    with paused_gc():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def _run(relay: _Relay, args: tuple) -> None:
@@ -289,6 +287,7 @@ class DashboardView(QWidget):
             edit.setAccessibleName(f"{name} date")
         self.chair = QComboBox()
         self.chair.setAccessibleName("Chair")
+        self.chair.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "All chairs", names in full
         self.view = QComboBox()
         self.view.setAccessibleName("Show")
         for key, label in VIEWS:
