@@ -10,26 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
-
-def _date(text: str) -> date:
-    from cpchair.domain import dates
-
-    try:
-        if "/" in text:
-            return dates.parse_uk(text)
-        if len(text) == 10:
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date: give it as YYYY-MM-DD or DD/MM/YYYY")
+from cpchair.cli.period import add_period_arguments, period
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write the service report PDF", description=__doc__.split("\n\n")[0])
-    p.add_argument("--from", dest="date_from", type=_date, metavar="D", help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", type=_date, metavar="D", help="last day (YYYY-MM-DD)")
+    add_period_arguments(p, uk_dates=True)
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF")
     p.add_argument("--xlsx", metavar="FILE.xlsx", help="also write the figures as an Excel workbook")
     p.add_argument(
@@ -46,12 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from cpchair.reports.workbook import write_workbook
     from cpchair.services import dashboard
 
-    default_from, default_to = dashboard.default_period()
-    period_from = args.date_from or default_from
-    period_to = args.date_to or default_to
-    if period_from > period_to:
-        print(f"cpchair report: --from {period_from} is after --to {period_to}.", file=sys.stderr)
+    chosen = period(args, "report")
+    if chosen is None:
         return 2
+    period_from, period_to = chosen
     db = open_db()
     try:
         with db.session() as session:

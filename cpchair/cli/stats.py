@@ -8,36 +8,26 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 
-
-def _iso(text: str) -> date:
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("bad")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date: give it as YYYY-MM-DD") from None
+from cpchair.cli.period import add_period_arguments, period
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stats", help="the service statistics", description=__doc__.split("\n\n")[0])
-    p.add_argument("--from", dest="date_from", type=_iso, metavar="D", help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", type=_iso, metavar="D", help="last day (YYYY-MM-DD)")
+    add_period_arguments(p, uk_dates=False)
     p.add_argument("--json", action="store_true", help="print every figure as JSON")
     p.set_defaults(func=run, parser=p)
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
 
     from cpchair.cli import open_db
-    from cpchair.services.stats import compute_stats, default_period
+    from cpchair.services.stats import compute_stats
 
-    default_from, default_to = default_period()
-    period_from = args.date_from or default_from
-    period_to = args.date_to or default_to
-    if period_from > period_to:
-        print(f"cpchair stats: --from {period_from} is after --to {period_to}.", file=sys.stderr)
+    chosen = period(args, "stats")
+    if chosen is None:
         return 2
+    period_from, period_to = chosen
     db = open_db()
     try:
         with db.session() as session:

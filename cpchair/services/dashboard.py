@@ -22,6 +22,7 @@ from typing import Any
 
 from cpchair.domain import dates, national
 from cpchair.domain.questionnaire import load
+from cpchair.services.stats import default_period as stats_default_period
 
 MONTH = "month"
 QUARTER = "quarter"
@@ -387,9 +388,7 @@ def quarters(period_from: date, period_to: date) -> list[tuple[str, date, date]]
     return out
 
 
-def default_period(today: date | None = None) -> tuple[date, date]:
-    """The reporting year (1 April–31 March) containing today: the period the service reports on."""
-    return dates.reporting_year(today or date.today())
+default_period = stats_default_period  # one definition of the default period, shared with `cpchair stats`
 
 
 def previous_reporting_year(today: date | None = None) -> tuple[date, date]:
