@@ -37,9 +37,9 @@ def _iso_or_uk_date(text: str) -> date:
 def add_period_arguments(parser: argparse.ArgumentParser, *, uk_dates: bool) -> None:
     """``--from D`` and ``--to D``. ``stats`` is the spec's machine-facing command and takes only YYYY-MM-DD;
     ``report`` is for people and also takes DD/MM/YYYY."""
-    kind = _iso_or_uk_date if uk_dates else _iso_date
-    parser.add_argument("--from", dest="date_from", type=kind, metavar="D", help="first day (YYYY-MM-DD)")
-    parser.add_argument("--to", dest="date_to", type=kind, metavar="D", help="last day (YYYY-MM-DD)")
+    kind, forms = (_iso_or_uk_date, "YYYY-MM-DD or DD/MM/YYYY") if uk_dates else (_iso_date, "YYYY-MM-DD")
+    parser.add_argument("--from", dest="date_from", type=kind, metavar="D", help=f"first day ({forms})")
+    parser.add_argument("--to", dest="date_to", type=kind, metavar="D", help=f"last day ({forms})")
 
 
 def period(args: argparse.Namespace, command: str) -> tuple[date, date] | None:
