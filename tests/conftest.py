@@ -14,8 +14,12 @@ import pytest
 if not os.environ.get("CPCHAIR_TEST_HEADED"):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CONFORMANCE = SHARED / "spec" / "conformance"
+REPO = Path(__file__).resolve().parents[1]
+# The repository keeps its own copy of the contract and its public vectors, so a bare clone passes alone;
+# tests/test_spec_copy.py checks the copy against ../shared/spec where that folder exists.
+SPEC_DIR = REPO / "docs" / "spec"
+CONFORMANCE = REPO / "tests" / "data" / "conformance"
+CONFORMANCE_V2 = REPO / "tests" / "data" / "conformance-v2"
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from cpchair.domain.questionnaire import load
 from cpchair.services import conferences
+from tests.conftest import SPEC_DIR
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "interchange-v1.md"
+SPEC = SPEC_DIR / "interchange-v1.md"
 KINDS = {"date", "bool", "choice", "multi", "int", "text", "repeat"}
 
 

@@ -13,6 +13,7 @@ from cpchair.domain import questionnaire
 from cpchair.interchange.canonical import payload_sha256
 from cpchair.interchange.schema_build import build_schema, load_schema, render
 from cpchair.interchange.schema_check import compile_schema
+from tests.conftest import CONFORMANCE
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def sample(conformance_dir):
 
 @pytest.fixture(scope="module")
 def conformance_dir():
-    path = Path(__file__).resolve().parents[3] / "shared" / "spec" / "conformance"
+    path = CONFORMANCE
     assert path.is_dir(), f"conformance vectors missing at {path}"
     return path
 

@@ -17,6 +17,7 @@ from cpchair.reports.service_report import build_report, write_report
 from cpchair.reports.workbook import SHEET_NAMES, build_workbook
 from cpchair.services import dashboard
 from cpchair.services.merge import merge_folder
+from tests.conftest import CONFORMANCE
 
 YEAR = (date(2024, 4, 1), date(2025, 3, 31))
 TODAY = date(2025, 4, 20)
@@ -41,7 +42,7 @@ def dash(tmp_path_factory, conformance_dir):
 
 @pytest.fixture(scope="module")
 def conformance_dir():
-    path = Path(__file__).resolve().parents[3] / "shared" / "spec" / "conformance"
+    path = CONFORMANCE
     if not path.is_dir():
         pytest.fail(f"the conformance vectors are missing: expected them at {path}")
     return path
