@@ -48,7 +48,7 @@ from cpchair.domain.questionnaire import load
 from cpchair.errors import CpchairError, NotFound
 from cpchair.gui.minutes import files
 from cpchair.reports import minutes_pdf
-from cpchair.services import conferences
+from cpchair.services import audit, conferences
 from cpchair.services import minutes as svc
 from cpchair.storage.db import describe_error
 
@@ -497,9 +497,14 @@ class MinutesPage(QWidget):
         if not path:
             return None
         try:
-            written = minutes_pdf.write(doc, path)
+            with self.db.session() as s, s.begin():  # the audit entry and the file: both or neither
+                audit.record_event(s, "print", conference_id=self.conference_id, detail={"to": "pdf"})
+                written = minutes_pdf.write(doc, path)
         except CpchairError as exc:
             self._show_message(str(exc))
+            return None
+        except SQLAlchemyError as exc:
+            self._show_message(f"The minutes were not saved as PDF: {describe_error(exc)}.")
             return None
         self._show_message(f"Saved the minutes to {written}.", error=False)
         return str(written)
@@ -515,6 +520,12 @@ class MinutesPage(QWidget):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.document().pdf_title)  # the print queue shows this: no names
         if not files.ask_print(printer, self):
+            return False
+        try:
+            with self.db.session() as s, s.begin():
+                audit.record_event(s, "print", conference_id=self.conference_id, detail={"to": "printer"})
+        except SQLAlchemyError as exc:  # nothing printed without its audit entry
+            self._show_message(f"The minutes were not printed: {describe_error(exc)}.")
             return False
         document = QPdfDocument(self)
         buffer = QBuffer(self)
