@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from cpchair import settings
 from cpchair.domain import dates
@@ -30,6 +31,7 @@ from cpchair.gui.actions import Actions
 from cpchair.gui.pages.conference_list import ConferenceListPage
 from cpchair.gui.sync.panel import SyncPanel
 from cpchair.services import conferences as svc
+from cpchair.storage.db import describe_error
 
 NAV = (("conferences", "Conferences"), ("caseload", "Caseload"), ("coordinator", "Coordinator"))
 
@@ -187,7 +189,17 @@ class MainWindow(QMainWindow):
 
     def open_conference(self, conference_id: str) -> None:
         view = self._ensure_conference_view()
-        view.load(conference_id)
+        if not view.load(conference_id):  # unsaved changes kept: back to them, as the chair chose
+            self.show_conference_view()
+            return
+        self._select_nav("conferences")
+        self.stack.setCurrentWidget(view)
+        self.actions.set_conference_open(True)
+        view.tabs.currentWidget().setFocus()
+
+    def show_conference_view(self) -> None:
+        """Show the conference being edited (after the chair chose to keep editing unsaved changes)."""
+        view = self._ensure_conference_view()
         self._select_nav("conferences")
         self.stack.setCurrentWidget(view)
         self.actions.set_conference_open(True)
@@ -199,12 +211,17 @@ class MainWindow(QMainWindow):
         return None
 
     # --- requests ------------------------------------------------------------------------------------
-    def new_conference(self) -> str:
-        if self.conference_view is not None:
-            self.conference_view.flush()
-        with self.db.session() as s:
-            cid = svc.create(s)
-            s.commit()
+    def new_conference(self) -> str | None:
+        if self.conference_view is not None and not self.conference_view.settle("start a new conference"):
+            self.show_conference_view()
+            return None
+        try:
+            with self.db.session() as s:
+                cid = svc.create(s)
+                s.commit()
+        except SQLAlchemyError as exc:
+            prompts.error(self, "No new conference", f"A new conference could not be started: {describe_error(exc)}.")
+            return None
         self.list_page.refresh()
         self.open_conference(cid)
         self.show_status("New conference started. It is saved as a draft as you type.")
@@ -244,9 +261,13 @@ class MainWindow(QMainWindow):
             text += " It was completed, so the deletion is also sent to your coordinator at the next sync."
         if not prompts.confirm(self, "Delete conference", text, "&Delete"):
             return
-        with self.db.session() as s:
-            svc.delete(s, cid)
-            s.commit()
+        try:
+            with self.db.session() as s:
+                svc.delete(s, cid)
+                s.commit()
+        except SQLAlchemyError as exc:
+            prompts.error(self, "Not deleted", f"The conference was not deleted: {describe_error(exc)}.")
+            return
         if self.conference_view is not None and self.conference_view.conference_id == cid:
             self.conference_view.clear()
         if detail.status == svc.COMPLETE:
@@ -331,11 +352,10 @@ class MainWindow(QMainWindow):
             self.nav.item(2).setHidden(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.conference_view is not None:
-            try:
-                self.conference_view.flush()
-            except Exception as exc:  # never lose the window's chance to say so
-                prompts.error(self, "Could not save", f"The last changes could not be saved: {exc}")
-                event.ignore()
-                return
+        """Save what is on screen; while that fails, ask (Try again / Keep editing / Discard): typing is
+        never dropped without the chair's answer."""
+        if self.conference_view is not None and not self.conference_view.settle("close cpchair"):
+            event.ignore()
+            self.show_conference_view()
+            return
         event.accept()
