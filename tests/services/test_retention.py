@@ -157,17 +157,40 @@ def episodes(db):
     """C1: plan from 10/01/2024, continued 10/04/2024, ended 10/10/2024. C2: no plan on 01/03/2024.
     C3: plan from 01/02/2024, still open. A family with C4 (ended 10/10/2024) and C5 (still on plan)."""
     pseudonym.install_demo_key()
+    c1 = {"plan_start": "2024-01-10"}
+    c4 = {"plan_start": "2024-01-05"}
+    ended = {"category": None}
     with db.session() as s, s.begin():
+
+        def add(ctype: str, day: str, children: list, family: str, name: str) -> str:
+            return _complete(s, valid_answers(ctype, day, children, family_ref=family, family_name=name))
+
         ids = {
-            "icpc": _complete(s, valid_answers("initial", "2024-01-10", [child("C1", "Amy", "plan_started", plan_start="2024-01-10")], family_ref="F1", family_name="Okafor")),
-            "review": _complete(s, valid_answers("review", "2024-04-10", [child("C1", "Amy", "plan_continues", plan_start="2024-01-10")], family_ref="F1", family_name="Okafor")),
-            "ended": _complete(s, valid_answers("review", "2024-10-10", [child("C1", "Amy", "plan_ended_cin", category=None, plan_start="2024-01-10")], family_ref="F1", family_name="Okafor")),
-            "no_plan": _complete(s, valid_answers("initial", "2024-03-01", [child("C2", "Ben", "no_plan_nfa", category=None)], family_ref="F2", family_name="Brown")),
-            "open": _complete(s, valid_answers("initial", "2024-02-01", [child("C3", "Cai", "plan_started", plan_start="2024-02-01")], family_ref="F3", family_name="Jones")),
-            "mixed": _complete(s, valid_answers("initial", "2024-01-05", [child("C4", "Dee", "plan_started", plan_start="2024-01-05"), child("C5", "Eve", "plan_started", plan_start="2024-01-05")], family_ref="F4", family_name="Patel")),
-            "mixed_review": _complete(s, valid_answers("review", "2024-10-10", [child("C4", "Dee", "plan_ended_cin", category=None, plan_start="2024-01-05"), child("C5", "Eve", "plan_continues", plan_start="2024-01-05")], family_ref="F4", family_name="Patel")),
-            "draft": conferences.create(s, valid_answers("initial", "2023-01-01", [child("C6", "Fay", "no_plan_nfa", category=None)], family_ref="F6", family_name="Green")),
-        }  # fmt: skip
+            "icpc": add("initial", "2024-01-10", [child("C1", "Amy", "plan_started", **c1)], "F1", "Okafor"),
+            "review": add("review", "2024-04-10", [child("C1", "Amy", "plan_continues", **c1)], "F1", "Okafor"),
+            "ended": add("review", "2024-10-10", [child("C1", "Amy", "plan_ended_cin", **ended, **c1)], "F1", "Okafor"),
+            "no_plan": add("initial", "2024-03-01", [child("C2", "Ben", "no_plan_nfa", **ended)], "F2", "Brown"),
+            "open": add(
+                "initial", "2024-02-01", [child("C3", "Cai", "plan_started", plan_start="2024-02-01")], "F3", "Jones"
+            ),
+            "mixed": add(
+                "initial",
+                "2024-01-05",
+                [child("C4", "Dee", "plan_started", **c4), child("C5", "Eve", "plan_started", **c4)],
+                "F4",
+                "Patel",
+            ),
+            "mixed_review": add(
+                "review",
+                "2024-10-10",
+                [child("C4", "Dee", "plan_ended_cin", **ended, **c4), child("C5", "Eve", "plan_continues", **c4)],
+                "F4",
+                "Patel",
+            ),
+            "draft": conferences.create(
+                s, valid_answers("initial", "2023-01-01", [child("C6", "Fay", "no_plan_nfa", **ended)], family_ref="F6")
+            ),
+        }
         settings.put(s, "chair_name", "Sam Taylor")
         export.export_now(s, db_share(), now="2025-06-01T00:00:00Z")
     return ids
