@@ -196,6 +196,42 @@ def record_event(
 record = record_event
 
 
+def record_events(
+    session: Session, events: list[tuple[str, str | None, dict[str, Any]]], *, now: str | None = None
+) -> int:
+    """Append many ``(action, conference_id, detail)`` entries at once (one removal per conference), chained
+    in order, in the caller's transaction; returns how many."""
+    if not events:
+        return 0
+    stamp = now or dates.utc_timestamp()
+    who = actor_name(session)
+    head = _head(session)
+    seq = head["seq"] if head is not None else 0
+    prev = head["hash"] if head is not None else GENESIS
+    rows = []
+    for action, conference_id, detail in events:
+        if action not in ACTIONS:
+            raise AuditError(f"unknown audit action {action!r}")
+        seq += 1
+        detail_text = canonical_json(detail or {}).decode("utf-8")
+        digest = entry_hash(seq, stamp, who, action, conference_id, detail_text, prev)
+        rows.append(
+            {
+                "seq": seq,
+                "at": stamp,
+                "actor": who,
+                "action": action,
+                "conference_id": conference_id,
+                "detail": detail_text,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    session.execute(audit_t.insert(), rows)
+    return len(rows)
+
+
 def _entry(row) -> Entry:
     try:
         detail = json.loads(row["detail"])

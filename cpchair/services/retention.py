@@ -23,13 +23,14 @@ records each removal in the audit log, in the same transaction.
 from __future__ import annotations
 
 import copy
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Text, bindparam, func, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
 from cpchair import settings
@@ -278,32 +279,50 @@ def apply(
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA secure_delete = ON"))  # freed pages are overwritten, not left readable
     keys = KeyMaker(pseudonym.load_key())
-    stamp = now or dates.utc_timestamp()
-    done: list[str] = []
-    for d in due:
-        row = session.get(Conference, d.conference_id)
-        if row is None:
-            continue
-        answers = _scrub(row.answers or {}, keys)
-        row.answers = answers
-        row.minutes = None
-        row.family_ref = (answers.get("family_ref") or "").strip()
-        row.family_name = (answers.get("family_name") or "").strip()
-        children = answers.get("children") or []
-        for child in row.children:
-            src = children[child.position] if child.position < len(children) else {}
-            child.case_ref = (src.get("case_ref") or "").strip()
-            child.child_name = (src.get("name") or "").strip()
-        session.flush()
-        audit.record_event(
-            session,
-            "retention",
-            conference_id=d.conference_id,
-            detail={"ended": d.ended.isoformat(), "months": found.months, "removed": ", ".join(REMOVED)},
-            now=stamp,
+    conf_t, child_t = Conference.__table__, ConferenceChild.__table__
+    conference_rows: list[dict[str, Any]] = []
+    child_rows: list[dict[str, Any]] = []
+    ids = [d.conference_id for d in due]
+    for i in range(0, len(ids), 500):
+        stmt = select(conf_t.c.id, type_coerce(conf_t.c.answers, Text)).where(conf_t.c.id.in_(ids[i : i + 500]))
+        for cid, answers_text in session.execute(stmt):
+            answers = _scrub(json.loads(answers_text or "{}"), keys)
+            conference_rows.append(
+                {
+                    "b_id": cid,
+                    "answers": answers,
+                    "family_ref": (answers.get("family_ref") or "").strip(),
+                    "family_name": (answers.get("family_name") or "").strip(),
+                }
+            )
+            for position, c in enumerate(answers.get("children") or []):
+                child_rows.append(
+                    {
+                        "b_id": cid,
+                        "b_position": position,
+                        "case_ref": (c.get("case_ref") or "").strip(),
+                        "child_name": (c.get("name") or "").strip(),
+                    }
+                )
+    session.execute(
+        update(conf_t)
+        .where(conf_t.c.id == bindparam("b_id"))
+        .values(answers=bindparam("answers"), minutes=None, family_ref=bindparam("family_ref"))
+        .values(family_name=bindparam("family_name")),
+        conference_rows,
+    )
+    if child_rows:
+        session.execute(
+            update(child_t)
+            .where(child_t.c.conference_id == bindparam("b_id"), child_t.c.position == bindparam("b_position"))
+            .values(case_ref=bindparam("case_ref"), child_name=bindparam("child_name")),
+            child_rows,
         )
-        done.append(d.conference_id)
-    return done
+    detail = {"months": found.months, "removed": ", ".join(REMOVED)}
+    events = [("retention", d.conference_id, detail | {"ended": d.ended.isoformat()}) for d in due]
+    audit.record_events(session, events, now=now)
+    session.expire_all()  # ORM objects read before now must not carry the removed text back
+    return ids
 
 
 def clear_leftovers(db) -> None:
