@@ -95,6 +95,8 @@ class MainWindow(QMainWindow):
         a.quit.connect(self.close)
         a.show_page.connect(self.show_page)
         a.find.connect(self.find)
+        a.audit_log.connect(self.show_audit_log)
+        a.retention.connect(self.review_retention)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.list_page.open_requested.connect(self.open_conference)
 
@@ -317,6 +319,26 @@ class MainWindow(QMainWindow):
         fingerprint = KeyImportDialog.run(self.db, self)
         if fingerprint:
             self.show_status(f"Pseudonymisation key installed (fingerprint {fingerprint}).")
+
+    def show_audit_log(self) -> None:
+        from cpchair.gui.dialogs.audit_log import AuditLogDialog
+
+        AuditLogDialog(self.db, self).exec()
+
+    def review_retention(self) -> None:
+        """Names and minutes past the retention period: shown first, removed only when the chair confirms."""
+        from cpchair.gui.dialogs.retention_dialog import RetentionDialog
+
+        if self.conference_view is not None and not self.conference_view.settle("review old personal details"):
+            self.show_conference_view()
+            return
+        dialog = RetentionDialog(self.db, self, today=self._today)
+        dialog.exec()
+        if dialog.removed:
+            self.list_page.refresh()
+            if self.conference_view is not None and self.conference_view.conference_id in dialog.removed:
+                self.conference_view.load(self.conference_view.conference_id)  # show what is left
+            self.show_status(f"Removed the personal details of {len(dialog.removed)} conference(s).")
 
     def about(self) -> None:
         from cpchair.gui.dialogs.about import show_about
