@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from cpchair.domain import dates
@@ -94,8 +94,9 @@ class Verdict:
     def message(self) -> str:
         if self.ok:
             return f"The audit log is intact: {self.entries} entries, each linked to the one before."
-        where = f"entry {self.broken_seq}" if self.broken_seq is not None else "the log"
-        return f"The audit log is broken at {where}: {self.reason}"
+        if self.broken_seq is None:
+            return f"The audit log is not intact: {self.reason}"
+        return f"The audit log is broken at entry {self.broken_seq}: {self.reason}"
 
 
 class AuditError(Exception):
@@ -305,8 +306,3 @@ def verify(session: Session) -> Verdict:
         if not set(TRIGGERS) <= names:
             return Verdict(False, count, None, "its protection against changes (the database triggers) was removed.")
     return Verdict(True, count)
-
-
-def has_log(session: Session) -> bool:
-    """Whether this database has the audit table (every database at schema 0004 or later does)."""
-    return inspect(session.get_bind()).has_table("audit_event")
