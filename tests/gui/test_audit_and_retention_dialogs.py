@@ -128,3 +128,6 @@ def test_the_file_menu_opens_the_review_and_the_list_refreshes_after_a_removal(e
     assert main_window.statusBar().currentMessage() == "Removed the personal details of 1 conference(s)."
     with db.session() as s:
         assert conferences.get(s, old).minutes is None
+    main_window.open_conference(old)
+    title = main_window.conference_view.title_label.text()
+    assert "Personal details removed" in title and "removed:fk_" not in title

@@ -20,6 +20,7 @@ from cpchair.gui.form.editor import ConferenceEditor
 from cpchair.gui.minutes.page import MinutesPage
 from cpchair.gui.models.conference_table import status_text
 from cpchair.services import conferences as svc
+from cpchair.services import pseudonym
 
 QUESTIONNAIRE_TAB, MINUTES_TAB = 0, 1
 
@@ -27,7 +28,10 @@ QUESTIONNAIRE_TAB, MINUTES_TAB = 0, 1
 def heading_for(detail: svc.ConferenceDetail) -> tuple[str, str]:
     """(title, subtitle) naming the conference the way a chair would: family, then type and date."""
     a = detail.answers
-    family = " – ".join(p for p in (a.get("family_ref") or "", a.get("family_name") or "") if p)
+    ref = a.get("family_ref") or ""
+    if ref.startswith(pseudonym.REMOVED_PREFIX):  # the retention rules removed the names and references
+        ref = "Personal details removed"
+    family = " – ".join(p for p in (ref, a.get("family_name") or "") if p)
     title = family or "New conference"
     ctype = load().label("conference_type", a.get("conference_type")) or "Type not set"
     conf = a.get("conference_date")
