@@ -257,7 +257,7 @@ def _scrub(answers: dict[str, Any], keys: KeyMaker | None) -> dict[str, Any]:
     def blank(container: dict[str, Any], local: frozenset[str], kind: str) -> None:
         for k in local:
             value = container.get(k)
-            if k.endswith("_ref"):
+            if k.endswith("_ref") and kind in ("family", "child"):  # the references the export pseudonymises
                 if isinstance(value, str) and value.strip() and not _is_removed_ref(value):
                     if keys is None:
                         container[k] = pseudonym.removed_ref("?")
