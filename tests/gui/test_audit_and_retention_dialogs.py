@@ -131,3 +131,60 @@ def test_the_file_menu_opens_the_review_and_the_list_refreshes_after_a_removal(e
     main_window.open_conference(old)
     title = main_window.conference_view.title_label.text()
     assert "Personal details removed" in title and "removed:fk_" not in title
+
+
+def test_saving_the_minutes_as_pdf_and_printing_them_are_audit_entries(db, qtbot, tmp_path, monkeypatch):
+    from minutes_cases import answers_for
+    from PySide6.QtPrintSupport import QPrinter
+
+    from cpchair.gui.minutes import files
+    from cpchair.gui.minutes.page import MinutesPage
+
+    with db.session() as s, s.begin():
+        cid = conferences.create(s, answers_for("initial"))
+    page = MinutesPage(db)
+    qtbot.addWidget(page)
+    page.load(cid)
+    monkeypatch.setattr(files, "ask_save_path", lambda _parent, _suggested: str(tmp_path / "m.pdf"))
+
+    def fake_print(printer, _parent):
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+        printer.setResolution(72)
+        return True
+
+    monkeypatch.setattr(files, "ask_print", fake_print)
+    qtbot.mouseClick(page.save_pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "m.pdf").is_file() and (tmp_path / "printed.pdf").is_file()
+    with db.session() as s:
+        printed = [(e.action, e.conference_id, e.detail) for e in audit.entries(s) if e.action == "print"]
+    assert printed == [("print", cid, {"to": "pdf"}), ("print", cid, {"to": "printer"})]
+
+
+def test_no_pdf_is_written_when_its_audit_entry_cannot_be(db, qtbot, tmp_path, monkeypatch):
+    from minutes_cases import answers_for
+    from sqlalchemy import event
+
+    from cpchair.gui.minutes import files
+    from cpchair.gui.minutes.page import MinutesPage
+
+    with db.session() as s, s.begin():
+        cid = conferences.create(s, answers_for("initial"))
+    page = MinutesPage(db)
+    qtbot.addWidget(page)
+    page.load(cid)
+    monkeypatch.setattr(files, "ask_save_path", lambda _parent, _suggested: str(tmp_path / "m.pdf"))
+
+    def _read_only(dbapi_conn, _record) -> None:
+        dbapi_conn.execute("PRAGMA query_only=ON")
+
+    event.listen(db.engine, "connect", _read_only)
+    db.engine.dispose()
+    try:
+        assert page.save_pdf() is None
+    finally:
+        event.remove(db.engine, "connect", _read_only)
+        db.engine.dispose()
+    assert not (tmp_path / "m.pdf").exists()
+    assert page.message.text().startswith("The minutes were not saved as PDF: the data folder cannot be written to")
