@@ -46,6 +46,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "The interval between review conferences after the first review (at most 6).",
     ),
     SettingSpec(
+        "retention_months",
+        12,
+        int,
+        "Service",
+        "Keep names and minutes for (&months)",
+        "After a child's plan ended (or after a conference where no plan followed), and once exported, names, "
+        "case references, notes and minutes are removed from this computer after this many months. You are "
+        "asked before anything is removed.",
+    ),
+    SettingSpec(
         "shared_folder",
         "",
         str,
@@ -84,6 +94,8 @@ def put(session: Session, key: str, value: Any) -> None:
             raise ValueError(f"{spec.label.replace('&', '')} must be a {spec.type.__name__}.") from None
     if key == "review_interval_months" and not 1 <= value <= 6:
         raise ValueError("The review interval must be between 1 and 6 months (Working Together: at most 6).")
+    if key == "retention_months" and not 1 <= value <= 99:
+        raise ValueError("Names and minutes can be kept for 1 to 99 months after a plan ended.")
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))

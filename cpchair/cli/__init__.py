@@ -13,7 +13,7 @@ import sys
 
 from cpchair import __version__
 
-COMMANDS = ("demo", "listing", "export", "merge", "stats", "minutes", "report")
+COMMANDS = ("demo", "listing", "export", "merge", "stats", "minutes", "report", "audit", "retention")
 
 
 def build_parser() -> argparse.ArgumentParser:

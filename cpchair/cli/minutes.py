@@ -25,16 +25,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from cpchair.cli import open_db
     from cpchair.reports import minutes_pdf
-    from cpchair.services import minutes
+    from cpchair.services import audit, minutes
 
     db = open_db()
     try:
         with db.session() as session:
             conference_id = minutes.resolve_id(session, args.id)
             doc = minutes.document_for(session, conference_id)
-            session.commit()  # settings may have made their stable ids on first read
+            # recorded in the audit log with the writing: no entry without the file, no file without the entry
+            audit.record_event(session, "print", conference_id=conference_id, detail={"to": "pdf"})
+            path = minutes_pdf.write(doc, args.output or doc.suggested_filename)
+            session.commit()
     finally:
         db.dispose()
-    path = minutes_pdf.write(doc, args.output or doc.suggested_filename)
     print(f"Wrote the minutes to {path}")
     return 0

@@ -29,6 +29,8 @@ class Actions(QObject):
     quit = Signal()
     show_page = Signal(str)
     find = Signal()
+    audit_log = Signal()
+    retention = Signal()
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -86,6 +88,13 @@ class Actions(QObject):
         self.import_key_action = make(
             "&Import pseudonymisation key…", self.import_key, None, "Install the key file your coordinator sent you"
         )
+        self.retention_action = make(
+            "Remove &old personal details…",
+            self.retention,
+            None,
+            "See, and remove, names and minutes kept past the retention period",
+        )
+        self.audit_log_action = make("&Audit log…", self.audit_log, None, "Who did what, and when (read-only)")
         self.about_action = make("&About cpchair", self.about)
         self.quit_action = make("&Quit", self.quit, QKeySequence.StandardKey.Quit, "Save everything and close")
         if self.quit_action.shortcut().isEmpty():
@@ -116,6 +125,7 @@ class Actions(QObject):
         file_menu.addSeparator()
         file_menu.addAction(self.sync_action)
         file_menu.addAction(self.import_key_action)
+        file_menu.addAction(self.retention_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -125,6 +135,7 @@ class Actions(QObject):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.find_action)
+        view_menu.addAction(self.audit_log_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 

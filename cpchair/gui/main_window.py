@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from cpchair import settings
 from cpchair.domain import dates
@@ -30,6 +31,7 @@ from cpchair.gui.actions import Actions
 from cpchair.gui.pages.conference_list import ConferenceListPage
 from cpchair.gui.sync.panel import SyncPanel
 from cpchair.services import conferences as svc
+from cpchair.storage.db import describe_error
 
 NAV = (("conferences", "Conferences"), ("caseload", "Caseload"), ("coordinator", "Coordinator"))
 
@@ -93,6 +95,8 @@ class MainWindow(QMainWindow):
         a.quit.connect(self.close)
         a.show_page.connect(self.show_page)
         a.find.connect(self.find)
+        a.audit_log.connect(self.show_audit_log)
+        a.retention.connect(self.review_retention)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.list_page.open_requested.connect(self.open_conference)
 
@@ -187,7 +191,17 @@ class MainWindow(QMainWindow):
 
     def open_conference(self, conference_id: str) -> None:
         view = self._ensure_conference_view()
-        view.load(conference_id)
+        if not view.load(conference_id):  # unsaved changes kept: back to them, as the chair chose
+            self.show_conference_view()
+            return
+        self._select_nav("conferences")
+        self.stack.setCurrentWidget(view)
+        self.actions.set_conference_open(True)
+        view.tabs.currentWidget().setFocus()
+
+    def show_conference_view(self) -> None:
+        """Show the conference being edited (after the chair chose to keep editing unsaved changes)."""
+        view = self._ensure_conference_view()
         self._select_nav("conferences")
         self.stack.setCurrentWidget(view)
         self.actions.set_conference_open(True)
@@ -199,12 +213,17 @@ class MainWindow(QMainWindow):
         return None
 
     # --- requests ------------------------------------------------------------------------------------
-    def new_conference(self) -> str:
-        if self.conference_view is not None:
-            self.conference_view.flush()
-        with self.db.session() as s:
-            cid = svc.create(s)
-            s.commit()
+    def new_conference(self) -> str | None:
+        if self.conference_view is not None and not self.conference_view.settle("start a new conference"):
+            self.show_conference_view()
+            return None
+        try:
+            with self.db.session() as s:
+                cid = svc.create(s)
+                s.commit()
+        except SQLAlchemyError as exc:
+            prompts.error(self, "No new conference", f"A new conference could not be started: {describe_error(exc)}.")
+            return None
         self.list_page.refresh()
         self.open_conference(cid)
         self.show_status("New conference started. It is saved as a draft as you type.")
@@ -244,9 +263,13 @@ class MainWindow(QMainWindow):
             text += " It was completed, so the deletion is also sent to your coordinator at the next sync."
         if not prompts.confirm(self, "Delete conference", text, "&Delete"):
             return
-        with self.db.session() as s:
-            svc.delete(s, cid)
-            s.commit()
+        try:
+            with self.db.session() as s:
+                svc.delete(s, cid)
+                s.commit()
+        except SQLAlchemyError as exc:
+            prompts.error(self, "Not deleted", f"The conference was not deleted: {describe_error(exc)}.")
+            return
         if self.conference_view is not None and self.conference_view.conference_id == cid:
             self.conference_view.clear()
         if detail.status == svc.COMPLETE:
@@ -297,6 +320,26 @@ class MainWindow(QMainWindow):
         if fingerprint:
             self.show_status(f"Pseudonymisation key installed (fingerprint {fingerprint}).")
 
+    def show_audit_log(self) -> None:
+        from cpchair.gui.dialogs.audit_log import AuditLogDialog
+
+        AuditLogDialog(self.db, self).exec()
+
+    def review_retention(self) -> None:
+        """Names and minutes past the retention period: shown first, removed only when the chair confirms."""
+        from cpchair.gui.dialogs.retention_dialog import RetentionDialog
+
+        if self.conference_view is not None and not self.conference_view.settle("review old personal details"):
+            self.show_conference_view()
+            return
+        dialog = RetentionDialog(self.db, self, today=self._today)
+        dialog.exec()
+        if dialog.removed:
+            self.list_page.refresh()
+            if self.conference_view is not None and self.conference_view.conference_id in dialog.removed:
+                self.conference_view.load(self.conference_view.conference_id)  # show what is left
+            self.show_status(f"Removed the personal details of {len(dialog.removed)} conference(s).")
+
     def about(self) -> None:
         from cpchair.gui.dialogs.about import show_about
 
@@ -331,11 +374,10 @@ class MainWindow(QMainWindow):
             self.nav.item(2).setHidden(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.conference_view is not None:
-            try:
-                self.conference_view.flush()
-            except Exception as exc:  # never lose the window's chance to say so
-                prompts.error(self, "Could not save", f"The last changes could not be saved: {exc}")
-                event.ignore()
-                return
+        """Save what is on screen; while that fails, ask (Try again / Keep editing / Discard): typing is
+        never dropped without the chair's answer."""
+        if self.conference_view is not None and not self.conference_view.settle("close cpchair"):
+            event.ignore()
+            self.show_conference_view()
+            return
         event.accept()

@@ -32,3 +32,27 @@ def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
     box.setDefaultButton(cancel)
     box.exec()
     return box.clickedButton() is do
+
+
+#: What ``unsaved`` returns: the chair's answer when changes could not be saved.
+RETRY, KEEP_EDITING, DISCARD = "retry", "keep", "discard"
+
+
+def unsaved(parent: QWidget | None, title: str, text: str) -> str:
+    """Changes could not be saved: Try again, Keep editing (the default on Escape) or Discard.
+
+    Enter tries again (nothing is lost by trying); closing the box keeps editing; discarding is never the
+    default, so no keystroke drops typing by accident."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent)
+    retry = box.addButton("&Try again", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    discard = box.addButton("&Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(retry)
+    box.setEscapeButton(keep)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is retry:
+        return RETRY
+    if clicked is discard:
+        return DISCARD
+    return KEEP_EDITING

@@ -23,6 +23,7 @@ from cpchair.domain.local_rules import completion_problems
 from cpchair.domain.questionnaire import load
 from cpchair.domain.validation import Problem
 from cpchair.errors import InvalidRecord, NotFound
+from cpchair.services import audit
 from cpchair.storage.models import Conference, ConferenceChild
 
 DRAFT = "draft"
@@ -187,6 +188,7 @@ def create(
     session.add(row)
     _apply(session, row, answers or blank_answers())
     session.flush()
+    audit.record_event(session, "create", conference_id=row.id, now=stamp)
     return row.id
 
 
@@ -221,6 +223,8 @@ def save(session: Session, conference_id: str, answers: dict[str, Any], *, now: 
     if row.status == COMPLETE and completion_problems(answers):
         row.status = DRAFT
     session.flush()
+    detail = {"revision": row.revision, "status": row.status}
+    audit.record_event(session, "change", conference_id=row.id, detail=detail, now=row.updated_at, coalesce=True)
     return get(session, conference_id)
 
 
@@ -238,20 +242,25 @@ def complete(session: Session, conference_id: str, *, now: str | None = None) ->
         row.revision += 1
         row.updated_at = now or dates.utc_timestamp()
         session.flush()
+        audit.record_event(session, "complete", conference_id=row.id, detail={"revision": row.revision}, now=now)
     return get(session, conference_id)
 
 
 def save_minutes(session: Session, conference_id: str, minutes: dict[str, Any], *, now: str | None = None) -> None:
     """Minutes are local (never exported), so saving them does not change the QA record's revision."""
     row = _row(session, conference_id)
+    if row.minutes == minutes:
+        return
     row.minutes = copy.deepcopy(minutes)
     session.flush()
+    audit.record_event(session, "change", conference_id=row.id, detail={"part": "minutes"}, now=now, coalesce=True)
 
 
 def delete(session: Session, conference_id: str, *, now: str | None = None) -> None:
     """Delete a conference. One that was ever complete stays as a deletion marker (revision + 1) so the
     deletion reaches the coordinator; a draft that never left the laptop is removed outright."""
     row = _row(session, conference_id)
+    audit.record_event(session, "delete", conference_id=row.id, detail={"was": row.status}, now=now)
     if row.ever_completed:
         row.deleted_at = now or dates.utc_timestamp()
         row.revision += 1

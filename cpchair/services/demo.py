@@ -38,7 +38,7 @@ from cpchair.domain import dates
 from cpchair.domain.questionnaire import Questionnaire, load
 from cpchair.domain.validation import EA_CHECK_CATEGORY, emotional_abuse_issues, errors
 from cpchair.errors import CpchairError
-from cpchair.services import pseudonym
+from cpchair.services import audit, pseudonym
 from cpchair.services.conferences import COMPLETE, DRAFT, child_columns, summary_columns
 from cpchair.services.demo_minutes import demo_minutes
 from cpchair.storage.models import Conference, ConferenceChild
@@ -931,6 +931,7 @@ def generate(
 
     settings.put(session, "chair_name", chair_name)
     settings.put(session, "first_run_done", True)
+    audit.record_event(session, "create", detail={"sample_conferences": len(conference_rows)})
     demo_key = _install_key()
     fingerprint = pseudonym.fingerprint(pseudonym.load_key())
     session.flush()

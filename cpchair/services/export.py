@@ -39,7 +39,7 @@ from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
 from cpchair.interchange.names import export_file_name, parse_export_name
 from cpchair.interchange.records import deletion_marker, record_maker
-from cpchair.services import pseudonym
+from cpchair.services import audit, pseudonym
 from cpchair.services.conferences import COMPLETE
 from cpchair.storage.models import Conference, ExportLog
 
@@ -244,6 +244,12 @@ def export_now(
     )
     settings.put(session, "last_export_at", stamp)
     settings.put(session, "last_export_path", str(path))
+    audit.record_event(
+        session,
+        "export",
+        detail={"sequence": sequence, "conferences": built.conferences, "deleted": built.deleted},
+        now=stamp,
+    )
     session.flush()
     pruned = prune(session, target, device_id=env["device_id"])
     return ExportResult(

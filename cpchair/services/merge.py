@@ -40,6 +40,7 @@ from cpchair.domain.dates import utc_timestamp
 from cpchair.errors import CpchairError, FormatError, NotFound
 from cpchair.gcpause import paused_gc
 from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, parse_export, read_bytes
+from cpchair.services import audit
 from cpchair.storage.models import ImportedFile, MergeConflict, MergedConference, MergedDeletion
 
 MERGED, UNCHANGED, REJECTED = "merged", "unchanged", "rejected"
@@ -167,6 +168,8 @@ def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: 
                 merged_at=utc_timestamp(),
             )
         )
+        if status == MERGED:
+            audit.record_event(session, "merge", detail=_audit_detail(export, counts))
         session.commit()
     except BaseException:
         session.rollback()
@@ -176,6 +179,18 @@ def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: 
     summary.deleted += counts[2]
     summary.conflicts += counts[3]
     return FileOutcome(str(path), status)
+
+
+def _audit_detail(export: ExportFile, counts: tuple[int, int, int, int]) -> dict[str, Any]:
+    """What the audit log says about a merged file: whose export, which one, and the counts (no records)."""
+    return {
+        "chair_id": export.chair_id,
+        "sequence": export.envelope["sequence"],
+        "added": counts[0],
+        "updated": counts[1],
+        "deleted": counts[2],
+        "conflicts": counts[3],
+    }
 
 
 def _already_merged(session: Session, sha256: str) -> bool:
@@ -395,6 +410,9 @@ def resolve_conflict(session: Session, pk: int, choice: str) -> None:
             update(conflict_t)
             .where(conflict_t.c.pk == pk)
             .values(resolved_at=now, resolution=_RESOLUTION[choice], **displaced)
+        )
+        audit.record_event(
+            session, "merge", conference_id=row["conference_id"], detail={"conflict": _RESOLUTION[choice]}, now=now
         )
         session.commit()
     except BaseException:

@@ -149,3 +149,26 @@ class ImportedFile(Base):
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     merged_at: Mapped[str] = mapped_column(String(20))
+
+
+# --- the audit log (services/audit.py) ---------------------------------------------------------------
+
+
+class AuditEvent(Base):
+    """One entry of the append-only, hash-chained audit log: who did what to which conference, and when,
+    never what was written. ``hash`` is SHA-256 over the entry's canonical form and ``prev_hash``, so a
+    changed, removed or reordered entry breaks the chain (``services.audit.verify``). On SQLite, triggers
+    refuse UPDATE and DELETE, and AUTOINCREMENT keeps the highest ``seq`` ever issued, so even the newest
+    entries cannot be removed unseen."""
+
+    __tablename__ = "audit_event"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    conference_id: Mapped[str | None] = mapped_column(String(36))
+    detail: Mapped[str] = mapped_column(Text)  # canonical JSON of plain codes and counts, no content
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_event_conference_id", "conference_id"), {"sqlite_autoincrement": True})

@@ -9,6 +9,7 @@ crash loses seconds of typing, not a conference.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections import defaultdict
 from datetime import datetime
@@ -48,6 +49,7 @@ from cpchair.gui.form.rows import (
     new_form,
     small_label,
 )
+from cpchair.gui.form.save_guard import retry_delay_ms
 from cpchair.services import conferences
 from cpchair.storage.db import describe_error
 
@@ -110,6 +112,7 @@ def _slot_path(path: str) -> str:
 class ConferenceEditor(QWidget):
     """Edits one conference's questionnaire. ``load(id)`` shows it; saves go through services.conferences."""
 
+    unsaved_what = "the questionnaire"
     saved = Signal(str)  # conference id, after every (auto)save
     completed = Signal(str)  # conference id, after it was marked complete
     status_changed = Signal(str)  # a short sentence for the status bar
@@ -126,6 +129,8 @@ class ConferenceEditor(QWidget):
         self._saved_answers: dict[str, Any] | None = None
         self._saved_at: str | None = None
         self._dirty = False
+        self._failures = 0  # saves failed in a row: the next automatic try waits longer (save_guard)
+        self._last_error = ""
         self._loading = False
         self._show_all = False
         self._interval = dates.DEFAULT_REVIEW_INTERVAL_MONTHS
@@ -502,10 +507,13 @@ class ConferenceEditor(QWidget):
         self.banner.setVisible(bool(text))
 
     # ------------------------------------------------------------------------------------------------ public
-    def load(self, conference_id: str) -> None:
+    def load(self, conference_id: str) -> bool:
         """Show a conference (saving what is on screen first, if it had changes: even a reload of the same
-        conference must not drop typing that the autosave had not written yet)."""
+        conference must not drop typing that the autosave had not written yet). When that save fails, the
+        screen is kept as it is and False returned: ``save_guard.settle`` asks the chair before a load."""
         self.flush()
+        if self._dirty:
+            return False
         try:
             with self.db.session() as s:
                 detail = conferences.get(s, conference_id)
@@ -517,7 +525,7 @@ class ConferenceEditor(QWidget):
             self._say(f"{exc} It may have been deleted; go back to the list.", BANNER_ERROR)
             self.setEnabled(False)
             self.status_changed.emit(str(exc))
-            return
+            return True
         self.timer.stop()
         switching = detail.id != self.conference_id
         self.conference_id = detail.id
@@ -535,6 +543,7 @@ class ConferenceEditor(QWidget):
         self.setEnabled(True)
         self._fill(base)
         self._emit_status()
+        return True
 
     def save(self) -> None:
         """Save now (Ctrl+S); autosave calls this too. Nothing is written when nothing changed."""
@@ -550,15 +559,22 @@ class ConferenceEditor(QWidget):
             with self.db.session() as s, s.begin():
                 detail = conferences.save(s, self.conference_id, answers)
         except NotFound as exc:  # deleted meanwhile (another window, a restore): retrying cannot help
+            self._last_error = f"{exc} It may have been deleted"
             self._say(f"Not saved: {exc} Copy anything you need from this screen.", BANNER_ERROR)
             return
         except Exception as exc:  # the chair must see any failure, and keep what is on screen
             reason = describe_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+            self._failures += 1
+            self._last_error = reason
             self._say(
                 f"Not saved: {reason}. Your answers are still on screen; saving will be tried again.", BANNER_ERROR
             )
+            self.timer.setInterval(retry_delay_ms(AUTOSAVE_MS, self._failures))
             self.timer.start()
             return
+        self._failures = 0
+        self._last_error = ""
+        self.timer.setInterval(AUTOSAVE_MS)
         self._saved_answers = answers
         self._dirty = False
         self.status = detail.status
@@ -579,6 +595,30 @@ class ConferenceEditor(QWidget):
         """Save anything pending (before closing or switching conference)."""
         if self._dirty:
             self.save()
+
+    # --- save_guard.Savable: asked before anything replaces the screen --------------------------------------
+    def has_unsaved(self) -> bool:
+        return self._dirty and self.conference_id is not None
+
+    def try_save(self) -> bool:
+        self.flush()
+        return not self.has_unsaved()
+
+    def unsaved_reason(self) -> str:
+        return self._last_error
+
+    def discard_changes(self) -> None:
+        """Drop what could not be saved and show the stored answers again (the chair chose Discard)."""
+        self.timer.stop()
+        self.timer.setInterval(AUTOSAVE_MS)
+        self._dirty = False
+        self._failures = 0
+        self._last_error = ""
+        self._say("")
+        if self.conference_id is not None:
+            with contextlib.suppress(SQLAlchemyError):  # cannot even read: the next load shows the stored answers
+                self.load(self.conference_id)
+        self._emit_status()
 
     def mark_complete(self) -> None:
         """Check every answer; complete the conference, or show what needs attention and go to the first."""

@@ -13,6 +13,7 @@ explained above the preview; what was typed is still saved.
 
 from __future__ import annotations
 
+import contextlib
 from html import escape
 from typing import Any
 
@@ -46,9 +47,10 @@ from cpchair import settings
 from cpchair.domain import dates
 from cpchair.domain.questionnaire import load
 from cpchair.errors import CpchairError, NotFound
+from cpchair.gui.form.save_guard import retry_delay_ms
 from cpchair.gui.minutes import files
 from cpchair.reports import minutes_pdf
-from cpchair.services import conferences
+from cpchair.services import audit, conferences
 from cpchair.services import minutes as svc
 from cpchair.storage.db import describe_error
 
@@ -70,6 +72,7 @@ class MinutesPage(QWidget):
     """Edit, preview, save and print one conference's minutes."""
 
     saved = Signal(str)
+    unsaved_what = "the minutes"
 
     def __init__(self, db, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +83,8 @@ class MinutesPage(QWidget):
         self._settings: dict[str, Any] = {}
         self._loading = False
         self._dirty = False
+        self._failures = 0  # saves failed in a row: the next automatic try waits longer (save_guard)
+        self._last_error = ""
         self._pdf_bytes = b""
         self._buffer: QBuffer | None = None
         self._timer = QTimer(self)
@@ -306,10 +311,12 @@ class MinutesPage(QWidget):
         for b in (self.preview_button, self.save_pdf_button, self.print_button):
             b.setEnabled(on)
 
-    def load(self, conference_id: str) -> None:
-        """Show this conference's minutes (saving the previous one's first)."""
-        if self.conference_id and self.conference_id != conference_id:
-            self.flush()
+    def load(self, conference_id: str) -> bool:
+        """Show this conference's minutes (saving what is on screen first). When that save fails the text is
+        kept on screen and False returned: ``save_guard.settle`` asks the chair before a load."""
+        self.flush()
+        if self._dirty and self.conference_id:
+            return False
         self.conference_id = conference_id
         self._loading = True
         try:
@@ -320,7 +327,7 @@ class MinutesPage(QWidget):
             except NotFound as exc:
                 self._show_message(str(exc))
                 self._set_enabled(False)
-                return
+                return True
             self._answers = detail.answers
             try:
                 self._stored = svc.normalise(detail.minutes)
@@ -333,6 +340,7 @@ class MinutesPage(QWidget):
             self._loading = False
         self._refresh_derived()
         self.refresh_preview()
+        return True
 
     def _fill(self, m: dict[str, Any]) -> None:
         for key, widget in self.inputs.items():
@@ -436,15 +444,50 @@ class MinutesPage(QWidget):
             with self.db.session() as s:
                 self._stored = svc.save(s, self.conference_id, minutes)
                 s.commit()
-        except CpchairError as exc:
+        except CpchairError as exc:  # the text itself needs the chair (a score out of range): no retry
+            self._last_error = str(exc).rstrip(".")
             self._show_message(f"The minutes were not saved: {exc}")
             return False
-        except SQLAlchemyError as exc:  # a full disk, a locked file: keep the text on screen and say why
-            self._show_message(f"The minutes were not saved: {describe_error(exc)}. Your text is still here.")
+        except SQLAlchemyError as exc:  # a full disk, a locked file: keep the text on screen, say why, retry
+            self._failures += 1
+            self._last_error = describe_error(exc)
+            self._show_message(
+                f"The minutes were not saved: {self._last_error}. Your text is still here; saving will be tried again."
+            )
+            self._timer.setInterval(retry_delay_ms(AUTOSAVE_MS, self._failures))
+            self._timer.start()
             return False
+        if self._failures or self._last_error:
+            self.message.hide()  # the failure it reported is over
+        self._failures = 0
+        self._last_error = ""
+        self._timer.setInterval(AUTOSAVE_MS)
         self._dirty = False
         self.saved.emit(self.conference_id)
         return True
+
+    # --- save_guard.Savable: asked before anything replaces the text ---------------------------------------
+    def has_unsaved(self) -> bool:
+        return self._dirty and bool(self.conference_id)
+
+    def try_save(self) -> bool:
+        self.flush()
+        return not self.has_unsaved()
+
+    def unsaved_reason(self) -> str:
+        return self._last_error
+
+    def discard_changes(self) -> None:
+        """Drop what could not be saved and show the stored minutes again (the chair chose Discard)."""
+        self._timer.stop()
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._dirty = False
+        self._failures = 0
+        self._last_error = ""
+        self.message.hide()
+        if self.conference_id:
+            with contextlib.suppress(SQLAlchemyError):  # cannot even read: the next load shows the stored minutes
+                self.load(self.conference_id)
 
     # ------------------------------------------------------------------------------------------------------
     # The document, preview, PDF and print
@@ -497,9 +540,14 @@ class MinutesPage(QWidget):
         if not path:
             return None
         try:
-            written = minutes_pdf.write(doc, path)
+            with self.db.session() as s, s.begin():  # the audit entry and the file: both or neither
+                audit.record_event(s, "print", conference_id=self.conference_id, detail={"to": "pdf"})
+                written = minutes_pdf.write(doc, path)
         except CpchairError as exc:
             self._show_message(str(exc))
+            return None
+        except SQLAlchemyError as exc:
+            self._show_message(f"The minutes were not saved as PDF: {describe_error(exc)}.")
             return None
         self._show_message(f"Saved the minutes to {written}.", error=False)
         return str(written)
@@ -515,6 +563,12 @@ class MinutesPage(QWidget):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.document().pdf_title)  # the print queue shows this: no names
         if not files.ask_print(printer, self):
+            return False
+        try:
+            with self.db.session() as s, s.begin():
+                audit.record_event(s, "print", conference_id=self.conference_id, detail={"to": "printer"})
+        except SQLAlchemyError as exc:  # nothing printed without its audit entry
+            self._show_message(f"The minutes were not printed: {describe_error(exc)}.")
             return False
         document = QPdfDocument(self)
         buffer = QBuffer(self)

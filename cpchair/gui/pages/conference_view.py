@@ -15,10 +15,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from cpchair.domain import dates
 from cpchair.domain.questionnaire import load
 from cpchair.errors import NotFound
+from cpchair.gui.form import save_guard
 from cpchair.gui.form.editor import ConferenceEditor
 from cpchair.gui.minutes.page import MinutesPage
 from cpchair.gui.models.conference_table import status_text
 from cpchair.services import conferences as svc
+from cpchair.services import pseudonym
 
 QUESTIONNAIRE_TAB, MINUTES_TAB = 0, 1
 
@@ -26,7 +28,10 @@ QUESTIONNAIRE_TAB, MINUTES_TAB = 0, 1
 def heading_for(detail: svc.ConferenceDetail) -> tuple[str, str]:
     """(title, subtitle) naming the conference the way a chair would: family, then type and date."""
     a = detail.answers
-    family = " – ".join(p for p in (a.get("family_ref") or "", a.get("family_name") or "") if p)
+    ref = a.get("family_ref") or ""
+    if ref.startswith(pseudonym.REMOVED_PREFIX):  # the retention rules removed the names and references
+        ref = "Personal details removed"
+    family = " – ".join(p for p in (ref, a.get("family_name") or "") if p)
     title = family or "New conference"
     ctype = load().label("conference_type", a.get("conference_type")) or "Type not set"
     conf = a.get("conference_date")
@@ -68,14 +73,29 @@ class ConferenceView(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.editor.saved.connect(self._answers_saved)
 
-    def load(self, conference_id: str) -> None:
-        if self.conference_id and self.conference_id != conference_id:
-            self.flush()
+    def settle(self, doing: str) -> bool:
+        """Save both tabs; while that fails, ask the chair (Try again / Keep editing / Discard). False: the
+        chair keeps editing, so nothing may replace what is on screen."""
+        if not self.conference_id:
+            return True
+        return save_guard.settle(self, [self.editor, self.minutes], doing)
+
+    def has_unsaved(self) -> bool:
+        return self.editor.has_unsaved() or self.minutes.has_unsaved()
+
+    def load(self, conference_id: str) -> bool:
+        """Show a conference. Unsaved changes to the one shown are saved first, or the chair is asked; False
+        when the chair kept editing (the view still shows the previous conference, with its changes)."""
+        if not self.settle("open the other conference"):
+            return False
         self.conference_id = conference_id
         self._minutes_current = False
         self.refresh_heading()
         self.editor.load(conference_id)
+        self.tabs.blockSignals(True)
         self.tabs.setCurrentIndex(QUESTIONNAIRE_TAB)
+        self.tabs.blockSignals(False)
+        return True
 
     def _answers_saved(self, _conference_id: str) -> None:
         self._minutes_current = False
@@ -84,10 +104,14 @@ class ConferenceView(QWidget):
         """The minutes are loaded when their tab is shown (their preview is a PDF, costly to render), and
         again after the questionnaire changed, since they quote it."""
         if index == MINUTES_TAB and self.conference_id and not self._minutes_current:
-            self.editor.flush()
-            self.minutes.flush()
-            self.minutes.load(self.conference_id)
-            self._minutes_current = True
+            # the minutes quote the questionnaire: unsaved answers would show stale minutes, so ask first
+            if not self.settle("show the minutes"):
+                self.tabs.blockSignals(True)
+                self.tabs.setCurrentIndex(QUESTIONNAIRE_TAB)
+                self.tabs.blockSignals(False)
+                return
+            if self.minutes.load(self.conference_id) is not False:  # False: its unsaved text was kept
+                self._minutes_current = True
 
     def refresh_heading(self) -> None:
         if not self.conference_id:
@@ -110,4 +134,8 @@ class ConferenceView(QWidget):
             self.minutes.flush()
 
     def clear(self) -> None:
+        """The conference shown was deleted (the chair confirmed): nothing of it is left to save."""
         self.conference_id = None
+        for editor in (self.editor, self.minutes):
+            if editor.has_unsaved():
+                editor.discard_changes()
