@@ -4,7 +4,6 @@ shows every question the spec asks, with usable labels and mnemonics."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from cpchair.domain.questionnaire import load
 from cpchair.services import conferences

@@ -36,6 +36,14 @@ def dump(session, *, provenance: bool = True) -> dict[str, list[tuple]]:
     return out
 
 
+@pytest.fixture
+def session(store):
+    """The merge's own tests run on both stores: SQLite and a real PostgreSQL server (tests/conftest.py)."""
+    with store.session() as s:
+        yield s
+        s.rollback()
+
+
 def write(folder, name, doc) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
