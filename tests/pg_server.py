@@ -10,6 +10,7 @@ server is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -60,10 +61,8 @@ class PostgresServer:
         return self
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.SubprocessError):
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
-        except subprocess.SubprocessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, database: str = "postgres") -> str:
