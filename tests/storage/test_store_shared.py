@@ -117,10 +117,8 @@ def test_a_second_merge_waits_for_the_first_then_finds_nothing_new(pg_server, db
 
 def test_a_merge_that_cannot_get_its_turn_is_told_and_applies_nothing(server_store, share):
     with server_store.session() as holder, server_store.session() as other:
-        with merge_lock(holder):
-            with pytest.raises(MergeBusy, match="try again"):
-                with merge_lock(other, wait_seconds=0.5):
-                    pass
+        with merge_lock(holder), pytest.raises(MergeBusy, match="try again"), merge_lock(other, wait_seconds=0.5):
+            pass
         holder.rollback()
         assert other.execute(select(MergedConference.id)).first() is None
 
