@@ -21,7 +21,6 @@ import gc
 import hashlib
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -106,7 +105,6 @@ def floor_sqlite(folder: Path, path: Path) -> float:
 
 def floor_postgres(folder: Path, server: PostgresServer) -> float:
     import psycopg
-
     from sqlalchemy.engine import make_url
 
     dbname = make_url(server.create_database()).database
