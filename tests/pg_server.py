@@ -68,6 +68,22 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.superuser}@/{database}?host={self.sockdir}"
 
+    def add_password_user(self, name: str, password: str) -> None:
+        """A role that must give its password (scram-sha-256), as a council's server would ask of it."""
+        import psycopg
+
+        with psycopg.connect(host=str(self.sockdir), user=self.superuser, dbname="postgres", autocommit=True) as c:
+            c.execute(f"CREATE ROLE \"{name}\" LOGIN SUPERUSER PASSWORD '{password}'")
+        hba = self.datadir / "pg_hba.conf"
+        if self._user:
+            self._run_sh(f"sed -i '1i local all {name} scram-sha-256' {hba}")
+        else:
+            hba.write_text(f"local all {name} scram-sha-256\n" + hba.read_text())
+        self._run("pg_ctl", "-D", str(self.datadir), "reload")
+
+    def _run_sh(self, script: str) -> None:
+        subprocess.run(["runuser", "-u", str(self._user), "--", "sh", "-c", script], check=True, timeout=60)
+
     def create_database(self) -> str:
         """A new, empty database; returns its URL."""
         import psycopg

@@ -6,7 +6,7 @@ wording and buttons consistent: the action on the button ("Delete"), never a bar
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
@@ -32,3 +32,9 @@ def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
     box.setDefaultButton(cancel)
     box.exec()
     return box.clickedButton() is do
+
+
+def password(parent: QWidget | None, title: str, text: str) -> str | None:
+    """Ask for a password (typed hidden); None when the user cancels."""
+    value, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
+    return value if ok and value else None

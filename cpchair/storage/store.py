@@ -158,16 +158,18 @@ def choose(setting_value: str | None = None) -> StoreChoice:
     return StoreChoice(None, "local")
 
 
-def make_server_engine(url: str) -> Engine:
+def make_server_engine(url: str, *, password: str | None = None) -> Engine:
     """An engine for the PostgreSQL store. ``pool_pre_ping`` because a server connection can drop while the
-    app sits idle for hours; the application name shows in ``pg_stat_activity`` for the council's DBA."""
-    parsed = with_password(parse_url(url))
+    app sits idle for hours; the application name shows in ``pg_stat_activity`` for the council's DBA.
+    ``password``, when given (typed by the coordinator), is used instead of the credential store's."""
+    parsed = parse_url(url)
+    parsed = parsed.set(password=password) if password is not None else with_password(parsed)
     query = dict(parsed.query)
     query.setdefault("application_name", "cpchair")
     return create_engine(parsed.set(query=query), pool_pre_ping=True, pool_size=2, max_overflow=2)
 
 
-def open_store(choice: StoreChoice, local):
+def open_store(choice: StoreChoice, local, *, password: str | None = None):
     """The merged store as a ``Database``: ``local`` itself, or a migrated PostgreSQL store.
 
     Raises DatabaseError (with the address, never the password) when the server cannot be reached,
@@ -179,13 +181,17 @@ def open_store(choice: StoreChoice, local):
     from cpchair.storage.db import Database
     from cpchair.storage.migrate import ensure_schema
 
-    engine = make_server_engine(choice.url)
+    engine = make_server_engine(choice.url, password=password)
     try:
         with engine.connect():  # reach the server first, so its failure is told as such
             pass
         ensure_schema(engine)
     except OperationalError as exc:
         engine.dispose()
+        if _is_password_refusal(exc):
+            raise StorePasswordNeeded(
+                f"The merged store ({choice.describe()}) needs the password of {parse_url(choice.url).username}."
+            ) from exc
         raise DatabaseError(
             f"The merged store ({choice.describe()}) cannot be reached: {_first_line(exc)}. "
             "Check the address, the network and the password, or ask the council's database administrator."
@@ -194,6 +200,15 @@ def open_store(choice: StoreChoice, local):
         engine.dispose()
         raise
     return Database(engine)
+
+
+class StorePasswordNeeded(DatabaseError):
+    """The server asked for a password that neither the credential store nor a service file gave."""
+
+
+def _is_password_refusal(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "password authentication failed" in text or "no password supplied" in text
 
 
 def _first_line(exc: BaseException) -> str:
