@@ -63,6 +63,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Shared e&xport folder",
         "The network share or synced folder the coordinator collects exports from.",
     ),
+    SettingSpec(
+        "database_url",
+        "",
+        str,
+        "Coordinator",
+        "&Merged store (PostgreSQL)",
+        "Only where several coordinators share one merged store: postgresql+psycopg://USER@HOST/DATABASE"
+        "?sslmode=verify-full. Leave empty to keep it on this computer. No password here: it is kept in the "
+        "computer's credential store.",
+    ),
     SettingSpec("role", "chair", str, "You", "Role", visible=False),
     SettingSpec("first_run_done", False, bool, "You", "First run done", visible=False),
     SettingSpec("chair_id", "", str, "Identity", "Chair ID", visible=False),
@@ -92,6 +102,13 @@ def put(session: Session, key: str, value: Any) -> None:
             value = spec.type(value)
         except (TypeError, ValueError):
             raise ValueError(f"{spec.label.replace('&', '')} must be a {spec.type.__name__}.") from None
+    if key == "database_url" and value:
+        from cpchair.storage.store import StoreConfigError, check_url_for_settings
+
+        try:
+            value = check_url_for_settings(value)
+        except StoreConfigError as exc:
+            raise ValueError(str(exc)) from None
     if key == "review_interval_months" and not 1 <= value <= 6:
         raise ValueError("The review interval must be between 1 and 6 months (Working Together: at most 6).")
     if key == "retention_months" and not 1 <= value <= 99:

@@ -65,3 +65,47 @@ def conformance() -> Path:
     if not CONFORMANCE.is_dir():
         pytest.fail(f"the conformance vectors are missing: expected them at {CONFORMANCE}")
     return CONFORMANCE
+
+
+# --- the merged store on both engines ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL cluster for this test process (see tests/pg_server.py)."""
+    from tests.pg_server import PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed: CI must install Debian's postgresql package (.ci/run)")
+        pytest.skip("PostgreSQL is not installed here (apt-get install postgresql); CI runs these tests")
+    server = PostgresServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, db):
+    """The coordinator's merged store, once on this installation's SQLite file and once on a fresh PostgreSQL
+    database: tests using it must give identical results on both."""
+    if request.param == "sqlite":
+        yield db
+        return
+    from cpchair.storage.store import StoreChoice, open_store
+
+    server = request.getfixturevalue("pg_server")
+    database = open_store(StoreChoice(server.create_database(), "option"), db)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_env(request, monkeypatch):
+    """For tests of the command line: the merged store on SQLite, then on PostgreSQL through
+    ``CPCHAIR_DATABASE_URL`` exactly as a coordinator would configure it."""
+    if request.param == "postgresql":
+        from cpchair.storage.store import ENV_VAR
+
+        monkeypatch.setenv(ENV_VAR, request.getfixturevalue("pg_server").create_database())
+    return request.param

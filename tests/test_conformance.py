@@ -3,7 +3,7 @@
 ``cpchair merge share --allow-unsigned`` accepts all six files with no conflicts; ``cpchair stats --from
 --to --json`` then gives every value of expected-stats.json (percentages within 0.05, everything else
 exactly, no key missing); the two files in bad/ are rejected whole (exit 3) with a reason each, and the
-figures do not move.
+figures do not move. Every test runs twice: the merged store on SQLite, then on a real PostgreSQL server.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def compare(got, want, path: str = "") -> list[str]:
 
 
 @pytest.fixture
-def merged(data_dir, conformance, capsys):
+def merged(data_dir, conformance, capsys, store_env):
     code, out, err = run(capsys, "merge", str(conformance / "share"), "--allow-unsigned", "--json")
     assert code == 0, err
     summary = json.loads(out)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from cpchair import __version__
 
@@ -24,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cpchair {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="keep everything in DIR (also: CPCHAIR_DATA_DIR)")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="the coordinators' merged store on PostgreSQL, postgresql+psycopg://USER@HOST/DB?sslmode=verify-full "
+        "(also: CPCHAIR_DATABASE_URL; the password comes from the credential store or a libpq service file)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"cpchair.cli.{name}").register(sub)
@@ -39,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.data_dir:
             paths.set_data_dir(args.data_dir)
+        if args.database_url:
+            from cpchair.storage.store import set_database_url
+
+            set_database_url(args.database_url)
         if args.command is not None:  # the window checks the folder itself, and explains it in a dialog
             from cpchair.storage.location import check_data_dir
 
@@ -65,6 +78,28 @@ def open_db():
     from cpchair.storage.db import open_database
 
     return open_database()
+
+
+@contextmanager
+def opened_stores() -> Iterator[tuple[Any, Any]]:
+    """``(local, store)``: this installation's database and the coordinator's merged store, which is the
+    same database unless a PostgreSQL store is chosen (``--database-url``, the environment or Settings).
+    Settings, keys and a chair's own conferences are read from ``local`` only; merged records from ``store``."""
+    from cpchair import settings
+    from cpchair.storage.store import choose, open_store
+
+    local = open_db()
+    try:
+        with local.session() as s:
+            configured = settings.get(s, "database_url")
+        store = open_store(choose(configured), local)
+        try:
+            yield local, store
+        finally:
+            if store is not local:
+                store.dispose()
+    finally:
+        local.dispose()
 
 
 if __name__ == "__main__":

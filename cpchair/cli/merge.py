@@ -28,19 +28,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from cpchair.cli import open_db
+    from cpchair.cli import opened_stores
     from cpchair.services.merge import merge_folder
 
     folder = Path(args.folder)
     if not folder.is_dir():
         print(f"cpchair merge: {folder} is not a folder: give the shared export folder.", file=sys.stderr)
         return 2
-    db = open_db()
-    try:
-        with db.session() as session:
-            summary = merge_folder(session, folder, allow_unsigned=args.allow_unsigned)
-    finally:
-        db.dispose()
+
+    def waiting() -> None:
+        print("cpchair merge: another coordinator is merging into the shared store; waiting for it…", file=sys.stderr)
+
+    with opened_stores() as (_local, store), store.session() as session:
+        summary = merge_folder(session, folder, allow_unsigned=args.allow_unsigned, on_wait=waiting)
     if args.json:
         print(json.dumps(summary.to_json(), indent=1))
     else:

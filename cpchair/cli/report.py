@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cpchair import settings
-    from cpchair.cli import open_db
+    from cpchair.cli import opened_stores
     from cpchair.reports.service_report import write_report
     from cpchair.reports.workbook import write_workbook
     from cpchair.services import dashboard
@@ -37,14 +37,12 @@ def run(args: argparse.Namespace) -> int:
     if chosen is None:
         return 2
     period_from, period_to = chosen
-    db = open_db()
-    try:
-        with db.session() as session:
+    with opened_stores() as (local, store):
+        with store.session() as session:
             records, chair_of = dashboard.merged_records(session)
+        with local.session() as session:
             service_name = settings.get(session, "service_name")
             logo_path = settings.get(session, "logo_path")
-    finally:
-        db.dispose()
     if args.chair and args.chair not in set(chair_of.values()):
         known = ", ".join(dashboard.chair_names(chair_of)) or "none yet"
         print(f"cpchair report: no merged conferences from a chair called {args.chair!r} (chairs: {known}).",

@@ -21,19 +21,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
 
-    from cpchair.cli import open_db
+    from cpchair.cli import opened_stores
     from cpchair.services.stats import compute_stats
 
     chosen = period(args, "stats")
     if chosen is None:
         return 2
     period_from, period_to = chosen
-    db = open_db()
-    try:
-        with db.session() as session:
-            result = compute_stats(session, period_from, period_to)
-    finally:
-        db.dispose()
+    with opened_stores() as (_local, store), store.session() as session:
+        result = compute_stats(session, period_from, period_to)
     if args.json:
         print(json.dumps(result, indent=1))
     else:

@@ -117,6 +117,36 @@ def open_database_for_gui(path: str | Path | None = None, parent: QWidget | None
     return None
 
 
+def open_store_for_gui(local, parent: QWidget | None = None):
+    """The coordinator's merged store (``local`` itself unless a PostgreSQL store is chosen), or None after
+    telling the coordinator why it cannot be opened: never a silent fall-back to this computer's figures."""
+    from cpchair import settings
+    from cpchair.errors import CpchairError
+    from cpchair.storage.store import StorePasswordNeeded, choose, open_store, save_password
+
+    with local.session() as s:
+        configured = settings.get(s, "database_url")
+    choice = choose(configured)
+    try:
+        try:
+            return open_store(choice, local)
+        except StorePasswordNeeded as exc:
+            typed = prompts.password(parent, "Password for the merged store", f"{exc}\n\nPassword:")
+            if typed is None:
+                return None
+            store = open_store(choice, local, password=typed)
+            try:  # kept for next time where the computer has a credential store; never in a settings file
+                save_password(choice.url, typed)
+            except CpchairError as keep:
+                prompts.info(parent, "The password was not kept", str(keep))
+            return store
+    except DatabaseTooNew as exc:
+        prompts.error(parent, "The merged store needs a newer cpchair", str(exc))
+    except CpchairError as exc:
+        prompts.error(parent, "cpchair cannot open the merged store", str(exc))
+    return None
+
+
 def run(argv: list[str] | None = None) -> int:
     """The application's main loop; returns the exit code (1 when the database could not be opened)."""
     app = make_application(argv)

@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self._today = today
         self.caseload_page = None
         self.coordinator_page = None
+        self.store = None  # the merged store, opened with the coordinator's page (PostgreSQL or self.db)
         self.conference_view = None
         self._list_stale = False
         self._shown_once = False
@@ -149,9 +150,15 @@ class MainWindow(QMainWindow):
             page = self.caseload_page
         elif key == "coordinator":
             if self.coordinator_page is None:
+                from cpchair.gui.app import open_store_for_gui
                 from cpchair.gui.coordinator.workspace import CoordinatorWorkspace
 
-                self.coordinator_page = CoordinatorWorkspace(self.db, self)
+                store = open_store_for_gui(self.db, self)
+                if store is None:  # the reason was shown; stay where the coordinator was
+                    self._select_nav(self.current_page())
+                    return
+                self.store = store
+                self.coordinator_page = CoordinatorWorkspace(self.db, self, store=store)
                 self.stack.addWidget(self.coordinator_page)
             page = self.coordinator_page
         else:
@@ -380,4 +387,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.show_conference_view()
             return
+        if self.store is not None and self.store is not self.db:
+            self.store.dispose()
         event.accept()

@@ -6,7 +6,7 @@ wording and buttons consistent: the action on the button ("Delete"), never a bar
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
@@ -56,3 +56,9 @@ def unsaved(parent: QWidget | None, title: str, text: str) -> str:
     if clicked is discard:
         return DISCARD
     return KEEP_EDITING
+
+
+def password(parent: QWidget | None, title: str, text: str) -> str | None:
+    """Ask for a password (typed hidden); None when the user cancels."""
+    value, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
+    return value if ok and value else None

@@ -7,8 +7,9 @@ for a person to resolve). A deletion marker whose revision is at least the store
 and is itself kept in ``merged_deletion``, so an older file can never bring the record back.
 
 Why these choices:
-- Each file is checked completely by ``interchange.reader`` before anything is written, and applied in one
-  transaction, so a bad file is rejected whole and a crash half-way leaves nothing half-merged.
+- Each file is checked completely by ``interchange.reader`` before anything is written, so a bad file is
+  rejected whole; a whole merge is one transaction, so a crash half-way leaves nothing half-merged and
+  other readers of a shared store see it all or none of it.
 - Idempotence in any order: every rule is monotone (revisions only rise, markers and conflicts are
   remembered, rows are only written when something is new), so merging the same files again, in any order,
   writes nothing. A file whose exact bytes were merged before is recognised by its SHA-256 in
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,7 @@ from cpchair.errors import CpchairError, FormatError, NotFound
 from cpchair.gcpause import paused_gc
 from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, parse_export, read_bytes
 from cpchair.services import audit
+from cpchair.storage.locks import merge_lock
 from cpchair.storage.models import ImportedFile, MergeConflict, MergedConference, MergedDeletion
 
 MERGED, UNCHANGED, REJECTED = "merged", "unchanged", "rejected"
@@ -59,6 +61,9 @@ class FileOutcome:
     path: str
     status: str  # merged | unchanged | rejected
     reason: str | None = None
+
+
+FileCallback = Callable[[int, int, "FileOutcome"], None]
 
 
 @dataclass
@@ -112,9 +117,15 @@ def find_export_files(folder: str | Path) -> list[Path]:
 
 
 def merge_folder(
-    session: Session, folder: str | Path, *, allow_unsigned: bool = True, max_bytes: int = DEFAULT_MAX_BYTES
+    session: Session,
+    folder: str | Path,
+    *,
+    allow_unsigned: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: FileCallback | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> MergeSummary:
-    """Merge every export below ``folder``; each file in its own transaction (committed here).
+    """Merge every export below ``folder`` as one transaction (see ``merge_files``).
 
     ``allow_unsigned`` is accepted for the command line's sake: version 1 files are never signed, so they are
     merged either way in this release (a later release that verifies signatures will require the flag).
@@ -122,28 +133,63 @@ def merge_folder(
     folder = Path(folder)
     if not folder.is_dir():
         raise NotFound(f"{folder} is not a folder: choose the shared export folder.")
-    return merge_files(session, find_export_files(folder), max_bytes=max_bytes)
+    return merge_files(session, find_export_files(folder), max_bytes=max_bytes, on_file=on_file, on_wait=on_wait)
 
 
-def merge_files(session: Session, paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> MergeSummary:
+def merge_files(
+    session: Session,
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: FileCallback | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> MergeSummary:
+    """Merge ``paths`` in order, all in one transaction, committed at the end.
+
+    Why one transaction: on a shared store (PostgreSQL) other coordinators read the dashboard while a merge
+    runs, and must see the figures before it or after it, never half-way through. Each file is still all or
+    nothing: a file is checked completely before any of it is written, and a rejected file writes nothing.
+    A failure of the database itself rolls the whole merge back; merging again is idempotent.
+    Merges into one store are serialised (``storage.locks.merge_lock``): the second waits, ``on_wait``
+    telling its caller so, or is told after a while. ``on_file(done, total, outcome)`` reports progress.
+    """
+    paths = [Path(p) for p in paths]
     summary = MergeSummary()
-    for path in paths:
-        summary.files.append(merge_file(session, Path(path), summary, max_bytes=max_bytes))
+    try:
+        with merge_lock(session, on_wait=on_wait):
+            for done, path in enumerate(paths, start=1):
+                with paused_gc():
+                    outcome = _merge_file(session, path, summary, max_bytes)
+                summary.files.append(outcome)
+                if on_file is not None:
+                    on_file(done, len(paths), outcome)
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     return summary
 
 
 def merge_file(
     session: Session, path: Path, summary: MergeSummary | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> FileOutcome:
-    """Check and apply one file, all or nothing. Counts go into ``summary``; the outcome says what happened.
+    """Check and apply one file, all or nothing, and commit. Counts go into ``summary``.
 
     The garbage collector stays paused from parsing to commit (see ``cpchair.gcpause``): re-enabled between
     the two, its next full pass walked the whole parsed file once more and found nothing to free."""
-    with paused_gc():
-        return _merge_file(session, path, summary if summary is not None else MergeSummary(), max_bytes)
+    summary = summary if summary is not None else MergeSummary()
+    try:
+        with merge_lock(session), paused_gc():
+            outcome = _merge_file(session, path, summary, max_bytes)
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return outcome
 
 
 def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: int) -> FileOutcome:
+    """Check and apply one file inside the caller's transaction (which commits or rolls back)."""
     try:
         data = read_bytes(path, max_bytes=max_bytes)
         digest = hashlib.sha256(data).hexdigest()
@@ -152,28 +198,23 @@ def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: 
         export = parse_export(data, path, sha256=digest)
     except FormatError as exc:
         return FileOutcome(str(path), REJECTED, getattr(exc, "reason", str(exc)))
-    try:
-        counts = _apply(session, export)
-        status = MERGED if any(counts) else UNCHANGED
-        session.execute(
-            insert(file_t).values(
-                sha256=export.sha256,
-                export_id=export.envelope["export_id"],
-                chair_id=export.chair_id,
-                device_id=export.envelope["device_id"],
-                sequence=export.envelope["sequence"],
-                path=str(path),
-                status=status,
-                reason=None,
-                merged_at=utc_timestamp(),
-            )
+    counts = _apply(session, export)
+    status = MERGED if any(counts) else UNCHANGED
+    session.execute(
+        insert(file_t).values(
+            sha256=export.sha256,
+            export_id=export.envelope["export_id"],
+            chair_id=export.chair_id,
+            device_id=export.envelope["device_id"],
+            sequence=export.envelope["sequence"],
+            path=str(path),
+            status=status,
+            reason=None,
+            merged_at=utc_timestamp(),
         )
-        if status == MERGED:
-            audit.record_event(session, "merge", detail=_audit_detail(export, counts))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    )
+    if status == MERGED:
+        audit.record_event(session, "merge", detail=_audit_detail(export, counts))
     summary.added += counts[0]
     summary.updated += counts[1]
     summary.deleted += counts[2]
@@ -194,11 +235,9 @@ def _audit_detail(export: ExportFile, counts: tuple[int, int, int, int]) -> dict
 
 
 def _already_merged(session: Session, sha256: str) -> bool:
-    """Whether these exact bytes were merged before (a copy or a renamed file): nothing to do again."""
-    try:
-        return session.execute(select(file_t.c.sha256).where(file_t.c.sha256 == sha256)).first() is not None
-    finally:
-        session.rollback()  # end the read-only transaction; the file's own one starts afresh
+    """Whether these exact bytes were merged before, in an earlier merge or earlier in this one (a copy or a
+    renamed file): nothing to do again."""
+    return session.execute(select(file_t.c.sha256).where(file_t.c.sha256 == sha256)).first() is not None
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -46,6 +46,7 @@ class MergeWorker(QObject):
     file_done = Signal(int, str, str, str)  # done so far, path, status, reason
     finished = Signal(dict)  # the summary in the ``cpchair merge --json`` shape
     failed = Signal(str)
+    waiting = Signal()  # another coordinator's merge into the shared store is running: this one waits
 
     def __init__(self, db, folder: str) -> None:
         super().__init__()
@@ -59,12 +60,12 @@ class MergeWorker(QObject):
             if paths is None:
                 raise NotFound(f"{self.folder} is not a folder: choose the shared export folder.")
             self.started.emit(len(paths))
-            summary = merge.MergeSummary()
+
+            def progress(done: int, _total: int, outcome: merge.FileOutcome) -> None:
+                self.file_done.emit(done, outcome.path, outcome.status, outcome.reason or "")
+
             with self.db.session() as session:
-                for i, path in enumerate(paths, start=1):
-                    outcome = merge.merge_file(session, path, summary)
-                    summary.files.append(outcome)
-                    self.file_done.emit(i, outcome.path, outcome.status, outcome.reason or "")
+                summary = merge.merge_files(session, paths, on_file=progress, on_wait=self.waiting.emit)
             self.finished.emit(summary.to_json())
         except Exception as exc:  # the window must hear of any failure, never hang on a silent thread
             self.failed.emit(str(exc) or exc.__class__.__name__)
@@ -75,9 +76,11 @@ class MergePanel(QWidget):
 
     merged = Signal(dict)  # the summary, after a merge that ran to the end
 
-    def __init__(self, db, parent: QWidget | None = None) -> None:
+    def __init__(self, db, parent: QWidget | None = None, *, store=None) -> None:
+        """``db`` holds the settings (the shared folder); merges go into ``store`` (default: ``db``)."""
         super().__init__(parent)
         self.db = db
+        self.store = store if store is not None else db
         self._thread: QThread | None = None
         self._worker: MergeWorker | None = None
         self.folder = QLineEdit()
@@ -144,13 +147,14 @@ class MergePanel(QWidget):
         self.merge_button.setEnabled(False)
         self.choose_button.setEnabled(False)
         self._thread = QThread(self)
-        self._worker = MergeWorker(self.db, folder)
+        self._worker = MergeWorker(self.store, folder)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.started.connect(self._on_started)
         self._worker.file_done.connect(self._on_file)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
+        self._worker.waiting.connect(self._on_waiting)
         self._thread.start()
 
     @Slot(int)
@@ -193,9 +197,15 @@ class MergePanel(QWidget):
         self._stop()
         self.merged.emit(summary)
 
+    @Slot()
+    def _on_waiting(self) -> None:
+        self.summary.setText(
+            "Another coordinator is merging into the shared store. This merge starts as soon as theirs ends."
+        )
+
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.summary.setText(f"The merge stopped: {message} Files merged before this point are kept.")
+        self.summary.setText(f"The merge stopped: {message} Nothing of this merge was applied; merge again to retry.")
         self.progress.setRange(0, 1)
         self._stop()
 

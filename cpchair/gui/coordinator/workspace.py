@@ -18,12 +18,14 @@ from cpchair.gui.coordinator.merge_panel import MergePanel
 
 
 class CoordinatorWorkspace(QWidget):
-    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
+    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None, store=None) -> None:
+        """``db`` is this installation's database (settings); ``store`` the merged store, if not ``db``."""
         super().__init__(parent)
         self.db = db
-        self.dashboard = DashboardView(db, today=today)
-        self.merge_panel = MergePanel(db)
-        self.conflicts = ConflictsView(db)
+        self.store = store if store is not None else db
+        self.dashboard = DashboardView(self.store, today=today)
+        self.merge_panel = MergePanel(db, store=self.store)
+        self.conflicts = ConflictsView(self.store)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.tabs.addTab(self.merge_panel, "&Merge exports")

@@ -41,8 +41,14 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
-        self.specs = [s for s in settings.SETTINGS if s.visible]
         with db.session() as s:
+            role = settings.get(s, "role")
+            # A chair has no merged store to place: the coordinator's settings are shown to coordinators only.
+            self.specs = [
+                spec
+                for spec in settings.SETTINGS
+                if spec.visible and (spec.group != "Coordinator" or role == "coordinator")
+            ]
             values = {spec.key: settings.get(s, spec.key) for spec in self.specs}
 
         layout = QVBoxLayout(self)
