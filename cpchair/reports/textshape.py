@@ -246,16 +246,26 @@ def tokens_of(text: str) -> list[Token]:
 
 @cache
 def _shaped_style(style: ParagraphStyle) -> ParagraphStyle:
-    return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1, alignment=TA_LEFT, spaceBefore=0,
-                          spaceAfter=0, leftIndent=0, firstLineIndent=0, bulletIndent=0)
+    return ParagraphStyle(
+        f"{style.name}-shaped",
+        parent=style,
+        shaping=1,
+        alignment=TA_LEFT,
+        spaceBefore=0,
+        spaceAfter=0,
+        leftIndent=0,
+        firstLineIndent=0,
+        bulletIndent=0,
+    )
 
 
 class ShapedParagraph(Flowable):
     """A paragraph of mixed-script text: broken into lines by measured (shaped) widths, each line drawn in
     visual order with a shaping Paragraph. Splits between pages by whole lines."""
 
-    def __init__(self, text: str, style: ParagraphStyle, lines: list[list[Token]] | None = None,
-                 first: bool = True) -> None:
+    def __init__(
+        self, text: str, style: ParagraphStyle, lines: list[list[Token]] | None = None, first: bool = True
+    ) -> None:
         super().__init__()
         self.text = text
         self.style = style
