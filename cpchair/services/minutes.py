@@ -12,6 +12,7 @@ The minutes are the case record, so they carry names; the PDF's metadata and the
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -286,7 +287,8 @@ class MinutesDocument:
     review_venue: str = ""
     sent: tuple[SentLine, ...] = ()
     split_parts: tuple[PartLine, ...] = ()
-    restrictions_key: str = ""  # not printed: the restrictions and parts, so changing them needs a new sign-off
+    # Not printed: a fingerprint (never the text) of the restrictions and parts, so changing them needs a new sign-off.
+    restrictions_key: str = ""
 
     @property
     def any_plan(self) -> bool:
@@ -505,9 +507,11 @@ def build_document(
             )
             for part in (local.data.get("split") if local else None) or []
         ),
-        restrictions_key=json.dumps(
-            {k: (local.data.get(k) if local else None) or [] for k in ("restrictions", "split")}, sort_keys=True
-        ),
+        restrictions_key=hashlib.sha256(
+            json.dumps(
+                {k: (local.data.get(k) if local else None) or [] for k in ("restrictions", "split")}, sort_keys=True
+            ).encode()
+        ).hexdigest(),
     )
     return replace(doc, draft=not (sign and sign.sha256 == content_sha256(doc)))
 
@@ -529,8 +533,6 @@ _NOT_SIGNED = (
 def content_sha256(doc: MinutesDocument) -> str:
     """A fingerprint of what the chair approves when signing off: any later change to the minutes' text, the
     questionnaire's facts or the restrictions' effect makes the minutes a draft again."""
-    import hashlib
-
     data = {k: v for k, v in asdict(doc).items() if k not in _NOT_SIGNED}
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
