@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 doc, _ = minutes_versions.for_version(full, local, args.version)
                 # recorded in the audit log with the writing: no entry without the file, no file without the entry
-                detail = {"to": "pdf", "version": args.version}
+                detail = {"to": "pdf", "copy": f"minutes:{args.version}"}  # which copy, as a code
                 audit.record_event(session, "print", conference_id=conference_id, detail=detail)
                 path = minutes_pdf.write(doc, args.output or doc.suggested_filename)
                 session.commit()

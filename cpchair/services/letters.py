@@ -233,11 +233,15 @@ def parents_letter(doc: MinutesDocument, names: list[str]) -> Letter:
 
 
 def letter_for(session: Session, conference_id: str, to: str, version: str | None = None) -> Letter:
-    """The letter ``to`` ("child" or "parents") for a stored conference. ``version`` names one parent's copy
-    (``parent-2``) to address that parent alone; without it the parents' letter goes to every parent or carer
-    who was invited, leaving out everything withheld from any of them."""
+    """The letter ``to`` ("child" or "parents") for a stored conference (see ``letter_from``)."""
     full = minutes_service.document_for(session, conference_id)
-    local = minutes_record.get(session, conference_id).data
+    return letter_from(full, minutes_record.get(session, conference_id).data, to, version)
+
+
+def letter_from(full: MinutesDocument, local: dict, to: str, version: str | None = None) -> Letter:
+    """The letter ``to`` ("child" or "parents") from the professionals' document and the local record.
+    ``version`` names one parent's copy (``parent-2``) to address that parent alone; without it the parents'
+    letter goes to every parent or carer who was invited, leaving out everything withheld from any of them."""
     if to == CHILD:
         doc, _ = mv.for_version(full, local, mv.YOUNG) if any(not c.unborn for c in full.children) else (full, [])
         return child_letter(doc, local.get("child_letter") or "", full.chair)
@@ -250,14 +254,10 @@ def letter_for(session: Session, conference_id: str, to: str, version: str | Non
             raise NotFound(f"There is no parent's version {version!r}. The parents' versions are: {known}.")
         chosen = [versions[version]]
     else:
-        detail_adults = list(full.adults)
-        q = load()
-        not_invited = q.label("adult_attendance", "not_invited")
-        chosen = [versions[f"parent-{i}"] for i, a in enumerate(detail_adults, 1) if a.attendance != not_invited]
+        not_invited = load().label("adult_attendance", "not_invited")
+        chosen = [versions[f"parent-{i}"] for i, a in enumerate(full.adults, 1) if a.attendance != not_invited]
     recipients = [v.recipient for v in chosen if v.recipient]
-    names = [
-        full.adults[int(r.split(":")[1]) - 1].name or full.adults[int(r.split(":")[1]) - 1].relationship
-        for r in recipients
-    ]
+    adults = [full.adults[int(r.split(":")[1]) - 1] for r in recipients]
+    names = [a.name or a.relationship for a in adults]
     doc, _ = mv.for_recipients(full, local, recipients, version or "parents", ", ".join(v.for_whom for v in chosen))
     return parents_letter(doc, names)
