@@ -546,7 +546,13 @@ class MinutesPage(QWidget):
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        # A new QPdfDocument each time: QPdfView keeps the pictures it rendered for a document object, so
+        # reloading the same one with another copy of as many pages would still show the previous copy.
+        previous = self.pdf_document
+        self.pdf_document = QPdfDocument(self)
         self.pdf_document.load(self._buffer)
+        self.preview.setDocument(self.pdf_document)
+        previous.deleteLater()
         if old is not None:
             old.close()
             old.deleteLater()

@@ -54,6 +54,14 @@ FACT_LABELS = {
 }
 
 
+def _narrow(combo: QComboBox, chars: int = 18) -> QComboBox:
+    """A combo box as wide as ``chars`` characters, however long its items (the popup shows them in full), so a
+    long section 47 outcome never widens the whole editor."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo
+
+
 def _uk(iso: str) -> str:
     return dates.format_uk(dates.parse_iso(iso or None)) if iso else ""
 
@@ -138,7 +146,7 @@ class MinutesRecordPanel(QWidget):
         caption = QLabel("Review &date booked (dd/mm/yyyy)")
         caption.setBuddy(self.review_date)
         form.addRow(caption, self.review_date)
-        self.s47 = QComboBox()
+        self.s47 = _narrow(QComboBox(), 30)
         self.s47.setObjectName("fact_s47_outcome")
         self.s47.setAccessibleName("Outcome of the section 47 enquiry")
         self.s47.addItem("Not recorded", "")
@@ -179,7 +187,7 @@ class MinutesRecordPanel(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.part_choice = QComboBox()
+        self.part_choice = _narrow(QComboBox(), 24)
         self.part_choice.setObjectName("restriction_part")
         self.part_choice.setAccessibleName("Part of the minutes to withhold")
         caption = QLabel("Pa&rt of the minutes")
@@ -272,7 +280,7 @@ class MinutesRecordPanel(QWidget):
         caption = QLabel("Re&cipient")
         caption.setBuddy(self.dist_recipient)
         form.addRow(caption, self.dist_recipient)
-        self.dist_version = QComboBox()
+        self.dist_version = _narrow(QComboBox(), 24)
         self.dist_version.setObjectName("dist_version")
         self.dist_version.setAccessibleName("Version sent")
         caption = QLabel("&Version")
@@ -546,7 +554,7 @@ class MinutesRecordPanel(QWidget):
         self.attendees.insertRow(row)
         self.attendees.setItem(row, 0, QTableWidgetItem(person["name"]))
         self.attendees.setItem(row, 1, QTableWidgetItem(person["role"]))
-        agency = QComboBox()
+        agency = _narrow(QComboBox(), 12)
         agency.setAccessibleName(f"Agency of professional {row + 1}")
         agency.addItem(CSC_LABEL, CSC)
         for code, label in q.codes["agency"].items():
@@ -554,7 +562,7 @@ class MinutesRecordPanel(QWidget):
         agency.setCurrentIndex(max(0, agency.findData(person["agency"])))
         agency.currentIndexChanged.connect(self._save_attendees)
         self.attendees.setCellWidget(row, 2, agency)
-        attendance = QComboBox()
+        attendance = _narrow(QComboBox(), 10)
         attendance.setAccessibleName(f"Attendance of professional {row + 1}")
         for code, label in ATTENDANCE.items():
             attendance.addItem(label, code)

@@ -19,6 +19,7 @@ class VersionPicker(QComboBox):
         super().__init__(parent)
         self.setObjectName("version_picker")
         self.setAccessibleName("Which copy to preview, save and print")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(28)
 
     def set_versions(self, doc: MinutesDocument) -> None:
