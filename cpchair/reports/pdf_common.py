@@ -130,7 +130,7 @@ def para_markup(text: str) -> str:
 def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
     """A paragraph of already-cleaned text: an ordinary Paragraph, or a shaped, bidi-ordered one when the text
     holds a script the body font cannot print by itself (Arabic, Urdu, Bengali, Punjabi, Chinese, Hebrew)."""
-    if textshape.needs_shaping(text):
+    if textshape.needs_shaping(text, style.fontName):
         return textshape.ShapedParagraph(f"{bullet} {text}" if bullet else text, style)
     if bullet:
         return Paragraph(para_markup(text), style, bulletText=bullet)

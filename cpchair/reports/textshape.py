@@ -60,11 +60,12 @@ def is_rtl(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
 
-def needs_shaping(text: str) -> bool:
+def needs_shaping(text: str, body_font: str = "CpSans") -> bool:
     """Whether ``text`` has a character the body font alone cannot print in logical order."""
     if text.isascii():
         return False
-    return any(script_of(ch) is not None or is_rtl(ch) for ch in text)
+    covered = coverage(body_font)
+    return any(script_of(ch) is not None or is_rtl(ch) or (ord(ch) not in covered and ch != "\n") for ch in text)
 
 
 @cache
@@ -79,28 +80,45 @@ def font_for(script: str) -> tuple[str, frozenset[int]]:
     return name, frozenset(font.face.charToGlyph)
 
 
+@cache
+def coverage(font_name: str) -> frozenset[int]:
+    """The code points a registered font (the body font or a script font) can draw."""
+    for script, (name, _) in SCRIPT_FONTS.items():
+        if name == font_name:
+            return font_for(script)[1]
+    from reportlab.pdfbase import pdfmetrics
+
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
 def is_neutral(ch: str) -> bool:
     """Spaces, digits and punctuation: they take the font of the run they sit in."""
     return ch.isspace() or unicodedata.category(ch)[0] in ("P", "Z", "N", "S") and script_of(ch) is None
 
 
+def font_of(ch: str, current: str | None, body_font: str) -> str:
+    """The font that draws ``ch``: its script's font; for punctuation, the run's font when it has it; else the
+    body font; else the first bundled font that has it (the danda "।" that Bengali and Punjabi share)."""
+    script = script_of(ch)
+    if script is not None:
+        name, covered = font_for(script)
+        return name if ord(ch) in covered else body_font
+    if current and current != body_font and is_neutral(ch) and ord(ch) in coverage(current):
+        return current
+    if ord(ch) in coverage(body_font):
+        return body_font
+    for other in ("bengali", "gurmukhi", "arabic", "han"):
+        name, covered = font_for(other)
+        if ord(ch) in covered:
+            return name
+    return body_font
+
+
 def runs(text: str, body_font: str) -> list[tuple[str, str]]:
-    """``text`` cut into (font name, text) runs; a neutral character stays in the run before it when that run's
-    font has it."""
+    """``text`` cut into (font name, text) runs, one font per run."""
     out: list[list[str]] = []
     for ch in text:
-        script = script_of(ch)
-        if script is not None:
-            name, covered = font_for(script)
-            if ord(ch) not in covered:
-                name = body_font
-        elif out and is_neutral(ch) and out[-1][0] != body_font:
-            name = out[-1][0]
-            covered = font_for(next(s for s, (n, _) in SCRIPT_FONTS.items() if n == name))[1]
-            if ord(ch) not in covered:
-                name = body_font
-        else:
-            name = body_font
+        name = font_of(ch, out[-1][0] if out else None, body_font)
         if out and out[-1][0] == name:
             out[-1][1] += ch
         else:
@@ -123,7 +141,8 @@ def uncovered(text: str, body_covered: frozenset[int]) -> str | None:
         if ch == "\n" or ord(ch) in body_covered:
             continue
         script = script_of(ch)
-        if script is None or ord(ch) not in font_for(script)[1]:
+        fonts = [script] if script else ["bengali", "gurmukhi", "arabic", "han"]
+        if not any(ord(ch) in font_for(f)[1] for f in fonts):
             return ch
     return None
 
