@@ -297,13 +297,16 @@ class MinutesDocument:
 
     @property
     def apologies(self) -> tuple[str, ...]:
-        """Agencies that sent apologies and adults invited who did not attend, as the minutes list them."""
+        """Professionals and agencies that sent apologies and adults invited who did not attend, as the minutes
+        list them."""
         q = load()
-        agencies = [a.agency for a in self.agencies if a.attendance == q.label("agency_attendance", "apologies")]
-        people = [
-            f"{p.name} ({', '.join(x for x in (p.role, p.agency) if x)})"
-            for p in self.attendees
-            if p.attendance == "Sent apologies"
+        sent = [p for p in self.attendees if p.attendance == ATTENDANCE["apologies"]]
+        people = [f"{p.name} ({', '.join(dict.fromkeys(x for x in (p.role, p.agency) if x))})" for p in sent]
+        named = {p.agency for p in sent}  # an agency whose professional is named above is not listed again
+        agencies = [
+            a.agency
+            for a in self.agencies
+            if a.attendance == q.label("agency_attendance", "apologies") and a.agency not in named
         ]
         adults = [
             f"{a.name or a.relationship} ({a.relationship})"

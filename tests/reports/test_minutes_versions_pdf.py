@@ -128,7 +128,7 @@ def test_facts_of_the_conference_and_who_was_there_are_printed():
         "Allocated social worker Sarah Okafor",
         "Team manager Claire Douglas",
         "Quorate Yes (from the professionals present: Children's Social Care and 2 other agencies)",
-        "Lucy Grant (Health visitor, Health visitor)",
+        "Apologies Lucy Grant (Health visitor); Jake Brown (Birth father)",
         f"Address {ADDRESS}",
     ):
         assert words in text, words

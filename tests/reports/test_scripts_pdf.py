@@ -95,3 +95,11 @@ def test_a_long_right_to_left_paragraph_wraps_onto_several_lines_without_losing_
     text, _ = render_with(" ".join([sentence] * 6))
     for word in sentence.split():
         assert text.count(word) >= 6
+
+
+def test_punctuation_shared_by_scripts_finds_a_bundled_font():
+    """The danda "।" ends Bengali and Punjabi sentences; it is in neither script's Unicode block."""
+    text, fonts = render_with("মা বললেন শিশুরা নিরাপদ। ਬੱਚੇ ਠੀਕ ਹਨ।")
+    assert "মা" in text and "ਠੀਕ ਹਨ" in text
+    assert {"NotoSansBengali-Regular", "NotoSansGurmukhi-Regular"} <= fonts
+    assert textshape.font_of("।", None, "CpSans") in ("CpBengali", "CpGurmukhi")

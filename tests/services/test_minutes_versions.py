@@ -135,7 +135,7 @@ def test_facts_quorum_and_timescale_come_from_the_local_record_and_the_questionn
     assert [c.born for c in doc.children] == ["01/09/2018", "30/11/2022"]
     assert [c.case_ref for c in doc.children] == ["C-MAJ", "C-OLI"]
     assert doc.quorate and "Children's Social Care and 2 other agencies" in doc.quorum_note
-    assert doc.apologies[0] == "Lucy Grant (Health visitor, Health visitor)"
+    assert doc.apologies == ("Lucy Grant (Health visitor)", "Jake Brown (Birth father)")  # one "Health visitor"
     late = dict(answers, conference_date="2026-03-30", delay_reason="reports_not_ready")
     assert minutes.timescale(late) == (
         "No: 20 working days after the strategy discussion. Reason for the delay: Reports not ready."
