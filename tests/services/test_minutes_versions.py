@@ -253,3 +253,22 @@ def test_letters_versions_use_the_same_document_type():
     answers = answers_for("initial")
     doc = minutes.build_document(CID, answers, minutes_for(answers), service_name="S")
     assert replace(doc, version="x").version == "x"
+
+
+def test_the_local_record_never_reaches_an_export(session):
+    """Restrictions, addresses, dates of birth and the professionals' names stay on the laptop."""
+    import json
+
+    from interchange.answers import SECRET, add_completed
+
+    from cpchair.services import export
+
+    [cid] = add_completed(session, 1)
+    _, _, local = restricted_case()
+    minutes_record.save(session, cid, local)
+    minutes_record.sign_off(session, cid, "Ruth Adeyemi", "0" * 64)
+    minutes_record.record_distribution(session, cid, "Sam Hale", "full", "secure_email", date(2026, 3, 20))
+    payload = json.dumps(export.build_payload(session, SECRET.encode()), ensure_ascii=False)
+    assert cid in payload  # the conference itself travels
+    for local_only in (ADDRESS, GRANDMOTHER, "Sam Hale", "Sarah Okafor", "2018-09-01", "Ruth Adeyemi", "MARAC"):
+        assert local_only not in payload
