@@ -181,3 +181,22 @@ def test_letters_are_previewed_and_saved_with_the_chairs_words(page, db, qtbot, 
     assert written and written.endswith(".pdf") and "letter-parents" in written
     with open(written, "rb") as fh:
         assert "Dear Anna Kowalska and Jake Brown," in pdf_text(fh.read())
+
+
+def test_a_parent_added_in_the_questionnaire_can_be_restricted_on_coming_back(page, db, qtbot):
+    from cpchair.services.conferences import blank_adult
+
+    cid = seed(db)
+    page.load(cid)
+    with db.session() as s:
+        answers = conferences.get(s, cid).answers
+        carer = blank_adult()
+        carer.update(name="Maria Lopez", relationship="kinship_carer", attendance="attended_all")
+        answers["adults"].append(carer)
+        conferences.save(s, cid, answers)
+        s.commit()
+    page.hide()
+    page.show()
+    offered = [page.record_panel.withheld_from.item(i).text() for i in range(page.record_panel.withheld_from.count())]
+    assert "Maria Lopez (Kinship carer)" in offered
+    assert page.version_picker.findText("Minutes: Maria Lopez (Kinship carer)") >= 0

@@ -687,6 +687,7 @@ class MinutesPage(QWidget):
         try:
             self._rebuild_agency_inputs(texts)
             self.inputs["chair"].setPlaceholderText(current.get("chair_name") or "")
+            self.record_panel.load(self.conference_id, answers)  # parents and children to restrict may differ
         finally:
             self._loading = False
         self._refresh_derived()
