@@ -96,8 +96,15 @@ def test_a_restriction_marked_in_the_panel_keeps_the_passage_out_of_the_fathers_
     page.load(cid)
     panel = page.record_panel
     panel.tabs.setCurrentIndex(2)
-    choose(panel.part_choice, "Household and family network")
-    panel.passage.setText(GRANDMOTHER)
+    edit = page.inputs["household"]
+    start = edit.toPlainText().index(GRANDMOTHER)
+    cursor = edit.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(GRANDMOTHER), cursor.MoveMode.KeepAnchor)
+    edit.setTextCursor(cursor)
+    qtbot.mouseClick(panel.findChild(type(page.preview_button), "use_selection"), Qt.MouseButton.LeftButton)
+    assert panel.passage.text() == GRANDMOTHER
+    assert panel.part_choice.currentText() == "Household and family network"
     qtbot.mouseClick(panel.findChild(type(page.preview_button), "add_restriction"), Qt.MouseButton.LeftButton)
     assert panel.message.text() == "Tick who the part is withheld from."
     tick(panel.withheld_from, "Jake Brown (Birth father)")

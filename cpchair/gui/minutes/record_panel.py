@@ -209,6 +209,7 @@ class MinutesRecordPanel(QWidget):
         form.addRow(caption, self.withheld_from)
         layout.addLayout(form)
         row = QHBoxLayout()
+        row.addWidget(self._button("Use the words selected in the minutes", "use_selection", self.use_selection))
         row.addWidget(self._button("&Withhold", "add_restriction", self._add_restriction))
         row.addWidget(self._button("Remove the selected restriction", "remove_restriction", self._remove_restriction))
         row.addStretch(1)
@@ -612,6 +613,22 @@ class MinutesRecordPanel(QWidget):
             self.passage.clear()
             self._show_people(self.withheld_from, family=True)
             self._show_restrictions()
+
+    def use_selection(self) -> bool:
+        """Take the words selected in one of the minutes' text boxes as the passage, and its box as the part."""
+        page = self._page()
+        boxes = [(f"text:{k}", w) for k, w in page.inputs.items()]
+        boxes += [(f"contribution:{k}", w) for k, w in page.agency_inputs.items()]
+        for ref, widget in boxes:
+            selected = (
+                widget.selectedText() if isinstance(widget, QLineEdit) else widget.textCursor().selectedText()
+            ).replace("\u2029", "\n")
+            if selected.strip():
+                self.passage.setText(" ".join(selected.split()))
+                self.part_choice.setCurrentIndex(max(0, self.part_choice.findData(ref)))
+                return True
+        self._say("Select some words in the minutes first, then press this button.")
+        return False
 
     def _remove_restriction(self) -> None:
         row = self.restrictions.currentRow()
