@@ -112,7 +112,7 @@ class _Filter:
     def value(self, key: str) -> Any:
         return self.changes.get(key, getattr(self.full, key))
 
-    def _note(self, text: str) -> None:
+    def note(self, text: str) -> None:
         text = text.strip()
         if text and text not in self.withheld:
             self.withheld.append(text)
@@ -146,7 +146,7 @@ class _Filter:
 
     def withhold_part(self, ref: str, mark: str = WITHHELD_PART) -> None:
         text = self.part_text(ref)
-        self._note(text)
+        self.note(text)
         kind, _, rest = ref.partition(":")
         if kind == "text" and rest in _TEXT_KEYS:
             self.changes[rest] = mark if text.strip() else ""
@@ -174,6 +174,12 @@ class _Filter:
                 )
         elif ref == "address":
             self.changes["address"] = ""
+        # A withheld fact (an address, a name, a date of birth, a reason) is withheld wherever it was also typed:
+        # in the household text, the distribution list, a copy sent to that professional.
+        if kind == "attendee" and rest.isdigit() and 0 < int(rest) <= len(self.full.attendees):
+            self.scrub(_pattern(self.full.attendees[int(rest) - 1].name))
+        elif (kind in ("adult", "child") or ref == "address") and text.strip():
+            self.scrub(_pattern(text))
 
     # -- passages -------------------------------------------------------------------------------------------
     def _texts(self) -> list[tuple[str, str]]:
@@ -194,25 +200,25 @@ class _Filter:
         if not found:
             # Edited since it was marked: withhold the whole part it was marked in, never the changed words.
             self.withhold_part(ref)
-            self._note(passage)
+            self.note(passage)
             return
-        self._note(passage)
-        for key in _TEXT_KEYS:
-            self.changes[key] = pattern.sub(WITHHELD_WORDS, self.value(key))
-        self.changes["contributions"] = tuple(
-            replace(c, text=pattern.sub(WITHHELD_WORDS, c.text)) for c in self.value("contributions")
-        )
+        self.note(passage)
+        self.scrub(pattern)
+
+    def scrub(self, pattern: re.Pattern[str]) -> None:
+        """Replace the words wherever free text may hold them: every text field, contribution, plan cell,
+        scaling row, split part, the address and venue, and the recipients of copies sent."""
+        sub = lambda text: pattern.sub(WITHHELD_WORDS, text)  # noqa: E731
+        for key in _TEXT_KEYS + ("address", "review_venue", "social_worker", "team_manager"):
+            self.changes[key] = sub(self.value(key))
+        self.changes["contributions"] = tuple(replace(c, text=sub(c.text)) for c in self.value("contributions"))
         self.changes["plan"] = tuple(
-            replace(
-                p, **{k: pattern.sub(WITHHELD_WORDS, getattr(p, k)) for k in ("outcome", "action", "who", "by_when")}
-            )
+            replace(p, **{k: sub(getattr(p, k)) for k in ("outcome", "action", "who", "by_when")})
             for p in self.value("plan")
         )
-        for key in ("address", "review_venue"):
-            self.changes[key] = pattern.sub(WITHHELD_WORDS, self.value(key))
-        self.changes["split_parts"] = tuple(
-            replace(p, text=pattern.sub(WITHHELD_WORDS, p.text)) for p in self.value("split_parts")
-        )
+        self.changes["scaling"] = tuple(replace(r, who=sub(r.who)) for r in self.value("scaling"))
+        self.changes["split_parts"] = tuple(replace(p, text=sub(p.text)) for p in self.value("split_parts"))
+        self.changes["sent"] = tuple(replace(d, recipient=sub(d.recipient)) for d in self.value("sent"))
 
     def document(self, **extra: Any) -> MinutesDocument:
         return replace(self.full, **self.changes, **extra)
@@ -248,7 +254,7 @@ def for_recipients(
                 attended_parts.append(part["title"])
                 kept.append(line)
                 continue
-            f._note(line.text)
+            f.note(line.text)
             for ref in part.get("sections") or []:
                 f.withhold_part(ref, SEPARATE_PART)
         f.changes["split_parts"] = tuple(kept)

@@ -272,3 +272,19 @@ def test_the_local_record_never_reaches_an_export(session):
     assert cid in payload  # the conference itself travels
     for local_only in (ADDRESS, GRANDMOTHER, "Sam Hale", "Sarah Okafor", "2018-09-01", "Ruth Adeyemi", "MARAC"):
         assert local_only not in payload
+
+
+def test_a_withheld_fact_is_withheld_wherever_else_it_was_typed_and_from_the_copies_sent():
+    answers, mins, local = restricted_case()
+    mins["distribution"] += "\nSam Hale, IDVA"
+    mins["household"] += f" They moved to {ADDRESS} in January."
+    record = LocalRecord(
+        data=minutes_record.normalise(local),
+        sign_off=None,
+        distribution=(minutes_record.Distribution(1, "Sam Hale", "full", "secure_email", date(2026, 3, 16)),),
+    )
+    doc = minutes.build_document(CID, answers, mins, service_name="Anytown", local=record)
+    assert "Sam Hale" in everything(doc) and ADDRESS in doc.household
+    father, _ = mv.for_version(doc, local, "parent-2")
+    assert "Sam Hale" not in everything(father) and ADDRESS not in everything(father)
+    assert [s.recipient for s in father.sent] == [mv.WITHHELD_WORDS]
