@@ -40,6 +40,8 @@ def test_versions_json_lists_each_copy_who_it_is_for_and_what_it_withholds(db, c
     assert {ADDRESS, GRANDMOTHER, POLICE_TEXT} <= set(listing[2]["withheld"])
     assert main(["minutes", CID[:8], "--versions"]) == 0
     assert "parent-2       Jake Brown (Birth father) (5 passage(s) withheld)" in capsys.readouterr().out
+    assert main(["minutes", CID[:8], "--json"]) == 1
+    assert "use it with --versions" in capsys.readouterr().err
 
 
 def test_writes_the_full_version_by_default_and_a_named_one_without_its_withheld_passages(db, tmp_path, capsys):
