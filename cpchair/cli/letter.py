@@ -28,16 +28,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from cpchair.cli import open_db
     from cpchair.reports import letters_pdf
-    from cpchair.services import letters, minutes
+    from cpchair.services import audit, letters, minutes
 
     db = open_db()
     try:
         with db.session() as session:
             conference_id = minutes.resolve_id(session, args.id)
             letter = letters.letter_for(session, conference_id, args.to, args.version)
+            # as for the minutes: no entry in the audit log without the file, no file without the entry
+            audit.record_event(
+                session, "print", conference_id=conference_id, detail={"to": "pdf", "copy": f"letter:{args.to}"}
+            )
+            path = letters_pdf.write(letter, args.output or letter.suggested_filename)
             session.commit()
     finally:
         db.dispose()
-    path = letters_pdf.write(letter, args.output or letter.suggested_filename)
     print(f"Wrote the letter to {path}")
     return 0

@@ -67,5 +67,10 @@ def test_letter_command_writes_the_childs_and_the_parents_letters(db, tmp_path, 
     assert "Dear Maja," in text and "OFFICIAL-SENSITIVE" in text and "13 March 2026" in text
     text = text_of(parents)
     assert "Dear Anna Kowalska and Jake Brown," in text and GRANDMOTHER not in text
+    from cpchair.services import audit
+
+    with db.session() as s:
+        printed = [e.detail for e in audit.entries(s) if e.action == "print"]
+    assert printed == [{"to": "pdf", "copy": "letter:child"}, {"to": "pdf", "copy": "letter:parents"}]
     assert main(["letter", CID, "--to", "parents", "--version", "parent-7", "-o", str(parents)]) == 1
     assert "no parent's version 'parent-7'" in capsys.readouterr().err
