@@ -199,10 +199,13 @@ def _ensure(session: Session, conference_id: str) -> MinutesLocal:
 def save(session: Session, conference_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """Check and store the local record; returns what was stored. The sign-off stays: whether the minutes are
     still signed is decided by comparing content (see ``minutes_versions.is_draft``)."""
+    from cpchair.services import audit
+
     clean = normalise(data)
     row = _ensure(session, conference_id)
     row.data = clean
     row.updated_at = dates.utc_timestamp()
+    audit.record_event(session, "change", conference_id=conference_id, detail={"part": "minutes_record"}, coalesce=True)
     session.flush()
     return clean
 
@@ -217,18 +220,24 @@ def sign_off(session: Session, conference_id: str, signed_by: str, sha256: str, 
     """Record that ``signed_by`` approved the minutes whose content hashes to ``sha256``."""
     if not signed_by.strip():
         raise InvalidRecord("Enter the name of the chair signing off the minutes.", ["signed_by"])
+    from cpchair.services import audit
+
     row = _ensure(session, conference_id)
     row.signed_by = signed_by.strip()
     row.signed_at = now or dates.utc_timestamp()
     row.signed_sha256 = sha256
+    audit.record_event(session, "change", conference_id=conference_id, detail={"part": "sign_off"})
     session.flush()
     return SignOff(row.signed_by, row.signed_at, sha256)
 
 
 def withdraw_sign_off(session: Session, conference_id: str) -> None:
+    from cpchair.services import audit
+
     row = _row(session, conference_id)
-    if row is not None:
+    if row is not None and row.signed_by:
         row.signed_by = row.signed_at = row.signed_sha256 = None
+        audit.record_event(session, "change", conference_id=conference_id, detail={"part": "sign_off_withdrawn"})
         session.flush()
 
 
@@ -259,6 +268,10 @@ def record_distribution(
         recorded_at=dates.utc_timestamp(),
     )
     session.add(row)
+    from cpchair.services import audit
+
+    detail = {"part": "distribution", "version": version, "method": method}
+    audit.record_event(session, "change", conference_id=conference_id, detail=detail)
     session.flush()
     return Distribution(row.pk, row.recipient, row.version, row.method, row.sent_on)
 

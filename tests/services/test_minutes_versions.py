@@ -288,3 +288,23 @@ def test_a_withheld_fact_is_withheld_wherever_else_it_was_typed_and_from_the_cop
     father, _ = mv.for_version(doc, local, "parent-2")
     assert "Sam Hale" not in everything(father) and ADDRESS not in everything(father)
     assert [s.recipient for s in father.sent] == [mv.WITHHELD_WORDS]
+
+
+def test_changes_to_the_local_record_sign_off_and_distribution_are_audit_entries_without_content(session):
+    from cpchair.services import audit
+
+    answers, mins, local = restricted_case()
+    cid = conferences.create(session, answers)
+    minutes_record.save(session, cid, local)
+    minutes_record.sign_off(session, cid, "Ruth Adeyemi", "0" * 64)
+    minutes_record.record_distribution(session, cid, "Jake Brown", "parent-2", "post", date(2026, 3, 20))
+    minutes_record.withdraw_sign_off(session, cid)
+    details = [e.detail for e in audit.entries(session) if e.conference_id == cid and e.action == "change"]
+    assert details == [
+        {"part": "minutes_record"},
+        {"part": "sign_off"},
+        {"part": "distribution", "version": "parent-2", "method": "post"},
+        {"part": "sign_off_withdrawn"},
+    ]
+    assert audit.verify(session).ok
+    assert "Jake" not in repr(audit.entries(session)) and ADDRESS not in repr(audit.entries(session))
