@@ -88,3 +88,87 @@ def minutes_for(answers: dict[str, Any], seed: int = 7) -> dict[str, Any]:
     m = demo_minutes(answers, random.Random(seed), "Ruth Adeyemi")
     assert m is not None
     return m
+
+
+ADDRESS = "14 Elm Grove, Anytown"
+GRANDMOTHER = "Maternal grandmother lives locally and is in regular contact."
+POLICE_TEXT = "Police intelligence: the address is flagged for a MARAC safety plan."
+PART_ONE = "In her part Anna Kowalska said the children are frightened of the shouting."
+PART_TWO = "In his part Jake Brown said he will attend the perpetrator programme."
+
+
+def restricted_case() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """An initial conference whose minutes withhold things from the father, the family and the young person:
+    (answers, minutes, local record data). Adult 3 was not invited because the mother would not give details."""
+    from cpchair.services.conferences import blank_adult
+
+    answers = answers_for("initial")
+    partner = blank_adult()
+    partner.update(
+        name="Lee Smith",
+        relationship="male_partner_not_in_household",
+        invited=False,
+        attendance="not_invited",
+        not_invited_reason="mother_unwilling",
+    )
+    answers["adults"].append(partner)
+    mins = minutes_for(answers)
+    assert GRANDMOTHER in mins["household"]
+    mins["agency_contributions"]["police"] = POLICE_TEXT
+    father = {"adult:2": "Jake Brown (Birth father)"}
+    local = {
+        "facts": {
+            "address": ADDRESS,
+            "social_worker": "Sarah Okafor",
+            "team_manager": "Claire Douglas",
+            "s47_outcome": "significant_harm",
+            "review_date": "2026-06-10",
+            "review_time": "10:00",
+            "review_venue": "Meeting Room 2, Civic Centre",
+            "children": [{"dob": "2018-09-01", "edd": ""}, {"dob": "2022-11-30", "edd": ""}],
+        },
+        "attendees": [
+            {"name": "Sarah Okafor", "role": "Social worker", "agency": "csc", "attendance": "attended"},
+            {"name": "DC Mark Ellis", "role": "Detective constable", "agency": "police", "attendance": "attended"},
+            {"name": "Sam Hale", "role": "IDVA", "agency": "domestic_abuse_service", "attendance": "attended"},
+            {"name": "Lucy Grant", "role": "Health visitor", "agency": "health_visitor", "attendance": "apologies"},
+        ],
+        "restrictions": [
+            {"ref": "address", "passage": "", "from": ["adult:2"], "names": father},
+            {"ref": "text:household", "passage": GRANDMOTHER, "from": ["adult:2"], "names": father},
+            {"ref": "attendee:3", "passage": "", "from": ["adult:2"], "names": father},
+            {"ref": "contribution:police", "passage": "", "from": ["family"], "names": {}},
+            {"ref": "adult:3:reason", "passage": "", "from": ["family"], "names": {}},
+            {"ref": "child:1:dob", "passage": "", "from": ["young_person"], "names": {}},
+        ],
+        "split": [],
+        "child_letter": "You were brave to tell Mrs Okafor about the shouting.",
+    }
+    return answers, mins, local
+
+
+def split_case() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A review where the parents attended separately: each part's notes go only to the parent who was there."""
+    answers = answers_for("review")
+    for adult in answers["adults"]:
+        adult["attendance"] = "attended_separately"
+    mins = minutes_for(answers)
+    local = {
+        "split": [
+            {
+                "title": "Part 1: with Anna",
+                "attended": ["adult:1"],
+                "names": {"adult:1": "Anna Kowalska (Mother)"},
+                "sections": ["text:parents_views"],
+                "text": PART_ONE,
+            },
+            {
+                "title": "Part 2: with Jake",
+                "attended": ["adult:2"],
+                "names": {"adult:2": "Jake Brown (Birth father)"},
+                "sections": [],
+                "text": PART_TWO,
+            },
+        ]
+    }
+    return answers, mins, local

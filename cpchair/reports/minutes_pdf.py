@@ -25,6 +25,7 @@ from cpchair.reports.pdf_common import (
     clean_text,
     grid_table,
     logo_flowable,
+    para,
     para_markup,
     paragraphs_of,
     styles,
@@ -49,6 +50,21 @@ CONFIDENTIAL = (
 )
 
 
+def status_line(doc: MinutesDocument) -> str:
+    """Draft or signed off, in words (printed in the header and above the distribution record)."""
+    if not doc.draft:
+        return f"Signed off by {doc.signed_by} on {format_uk(_day(doc.signed_at))}."
+    if doc.signed_by:
+        return "DRAFT: changed since it was signed off; the chair must sign it off again."
+    return "DRAFT: not yet signed off by the chair."
+
+
+def _day(timestamp: str):
+    from cpchair.domain.dates import parse_iso
+
+    return parse_iso(timestamp[:10]) if timestamp else None
+
+
 def check_document(doc: MinutesDocument) -> None:
     """Raise UnprintableText for the first field the PDF could not print faithfully."""
     for label, text in doc.labelled_text():
@@ -62,24 +78,24 @@ class _Renderer:
         self.story: list[Flowable] = []
 
     # -- small builders ------------------------------------------------------------------------------------
-    def p(self, text: str, style=None) -> Paragraph:
-        return Paragraph(para_markup(text), style or self.s.body)
+    def p(self, text: str, style=None) -> Flowable:
+        return para(text, style or self.s.body)
 
-    def cell(self, text: str, head: bool = False) -> Paragraph:
-        return Paragraph(para_markup(text or "–"), self.s.cell_head if head else self.s.cell)
+    def cell(self, text: str, head: bool = False) -> Flowable:
+        return para(text or "–", self.s.cell_head if head else self.s.cell)
 
     def h1(self, text: str) -> None:
-        self.story.append(Paragraph(para_markup(text), self.s.h1))
+        self.story.append(para(text, self.s.h1))
 
     def h2(self, text: str) -> None:
-        self.story.append(Paragraph(para_markup(text), self.s.h2))
+        self.story.append(para(text, self.s.h2))
 
     def text(self, label: str, text: str, empty: str = NOT_RECORDED) -> None:
         """Free text: one flowable per paragraph so very long text splits between pages."""
         clean = clean_text(label, text)
         blocks = paragraphs_of(clean)
         if not blocks:
-            self.story.append(Paragraph(para_markup(empty), self.s.muted))
+            self.story.append(para(empty, self.s.muted))
             return
         self.story.extend(self.p(b) for b in blocks)
 
@@ -100,19 +116,19 @@ class _Renderer:
         """One entry per line (core group members, distribution), printed as a bulleted list."""
         items = [line.strip(" -•\t") for line in clean_text(label, text).split("\n") if line.strip(" -•\t")]
         if not items:
-            self.story.append(Paragraph(para_markup(empty), self.s.muted))
+            self.story.append(para(empty, self.s.muted))
             return
         for item in items:
-            self.story.append(Paragraph(para_markup(item), self.s.bullet, bulletText="•"))
+            self.story.append(para(item, self.s.bullet, bullet="•"))
 
     # -- sections --------------------------------------------------------------------------------------------
     def header(self) -> None:
         d = self.doc
         logo = logo_flowable(d.logo_path)
         title = [
-            Paragraph(para_markup(clean_text("Service name", d.service_name)), self.s.subtitle),
+            para(clean_text("Service name", d.service_name), self.s.subtitle),
             Paragraph("Child Protection Conference Minutes", self.s.title),
-            Paragraph(para_markup(d.type_label), self.s.subtitle),
+            para(d.type_label, self.s.subtitle),
         ]
         if logo is not None:
             band = Table([[title, logo]], colWidths=[CONTENT_WIDTH - 50 * mm, 50 * mm])
@@ -146,6 +162,8 @@ class _Renderer:
             ("Chair", clean_text("Chair", d.chair) or NOT_RECORDED),
             ("Minute-taker", clean_text("Minute-taker", d.minute_taker) or NOT_RECORDED),
             ("Family", clean_text("Family name", family) or NOT_RECORDED),
+            ("This copy is for", d.version_for),
+            ("Status", status_line(d)),
         ]
         data = [[self.cell(k, head=True), self.cell(v)] for k, v in rows]
         self.story.append(Spacer(1, 2))
@@ -154,6 +172,8 @@ class _Renderer:
         )
         self.story.append(Spacer(1, 6))
         self.story.append(Paragraph(para_markup(CONFIDENTIAL), self.s.notice))
+        if d.notice:
+            self.story.append(para(d.notice, self.s.notice))
 
     def children(self) -> None:
         d = self.doc
@@ -161,10 +181,16 @@ class _Renderer:
         rows = []
         for i, c in enumerate(d.children, 1):
             start = format_uk(c.plan_start) if c.plan_start else ""
-            rows.append([clean_text(f"Name of child {i}", c.name), c.age, c.plan_sequence, c.participation, start])
+            born = c.born if c.unborn else (f"Born {c.born}" if c.born else "")
+            who = "\n".join(
+                x for x in (clean_text(f"Name of child {i}", c.name), born, c.case_ref and f"Ref. {c.case_ref}") if x
+            )
+            rows.append([who, c.age, c.plan_sequence, c.participation, start])
         self.table(
             ["Child", "Age", "Which plan", "Child's participation", "Plan started"], rows, [0.27, 0.1, 0.17, 0.3, 0.16]
         )
+        if d.address:
+            self.headed_text("Address", "Address", d.address)
         self.headed_text("Household and family network", "Household and family network", d.household)
 
     def attendance(self) -> None:
@@ -185,6 +211,32 @@ class _Renderer:
             self.table(["Agency", "Invited", "Attendance", "Report"], rows, [0.34, 0.12, 0.28, 0.26])
         else:
             self.story.append(self.p("No agencies were recorded.", self.s.muted))
+        self.h2("Professionals present")
+        if d.attendees:
+            rows = [
+                [
+                    clean_text(f"Professional {i} (name)", p.name),
+                    clean_text(f"Professional {i} (role)", p.role),
+                    p.agency,
+                    p.attendance,
+                ]
+                for i, p in enumerate(d.attendees, 1)
+            ]
+            self.table(["Name", "Role", "Agency", "Attendance"], rows, [0.27, 0.27, 0.26, 0.2])
+        else:
+            self.story.append(self.p("Not recorded by name: see the agencies above.", self.s.muted))
+        staff = [
+            ["Allocated social worker", clean_text("Social worker", d.social_worker) or NOT_RECORDED],
+            ["Team manager", clean_text("Team manager", d.team_manager) or NOT_RECORDED],
+        ]
+        self.story.append(
+            grid_table(
+                [[self.cell(k, head=True), self.cell(v)] for k, v in staff],
+                [0.45 * CONTENT_WIDTH, 0.55 * CONTENT_WIDTH],
+                header=False,
+                label_column=True,
+            )
+        )
         self.h2("Apologies")
         self.story.append(self.p("; ".join(d.apologies) if d.apologies else "None.", None))
         self.headed_text(
@@ -195,7 +247,7 @@ class _Renderer:
             ["Social work report received by the chair", d.sw_report_to_chair or NOT_RECORDED],
             ["Social work report shared with parents", d.sw_report_shared or NOT_RECORDED],
             ["Interpreter", d.interpreter or NOT_RECORDED],
-            ["Quorate", "Yes" if d.quorate else "No"],
+            ["Quorate", ("Yes" if d.quorate else "No") + (f" ({d.quorum_note})" if d.quorum_note else "")],
         ]
         data = [[self.cell(k, head=True), self.cell(v)] for k, v in rows]
         self.story.append(
@@ -203,8 +255,21 @@ class _Renderer:
         )
 
     def purpose(self) -> None:
+        d = self.doc
         self.h1(SECTIONS[2])
         self.text("Purpose of the conference and reason for it", self.doc.purpose)
+        if d.strategy_date or d.s47_outcome or d.timescale:
+            self.h2("The enquiry that led to this conference")
+            rows = [
+                ["Strategy discussion", format_long(d.strategy_date) or NOT_RECORDED],
+                ["Outcome of the section 47 enquiry", d.s47_outcome or NOT_RECORDED],
+            ]
+            if d.timescale:
+                rows.append(["Held within 15 working days", d.timescale])
+            data = [[self.cell(k, head=True), self.cell(v)] for k, v in rows]
+            self.story.append(
+                grid_table(data, [0.36 * CONTENT_WIDTH, 0.64 * CONTENT_WIDTH], header=False, label_column=True)
+            )
         if self.doc.issues:
             self.h2("Issues identified")
             self.story.append(self.p(", ".join(self.doc.issues) + "."))
@@ -220,6 +285,9 @@ class _Renderer:
             self.headed_text("Agency contributions", "Agency contributions", "")
         self.headed_text("Parents' views", "Parents' views", d.parents_views)
         self.headed_text("The child's views", "The child's views", d.childs_views)
+        for part in d.split_parts:
+            heading = f"{clean_text(part.title, part.title)} (attended by {clean_text(part.title, part.attended)})"
+            self.headed_text(heading, f"{part.title} (notes)", part.text)
 
     def analysis(self) -> None:
         d = self.doc
@@ -288,13 +356,36 @@ class _Renderer:
                 else "None: no child is subject to a plan.",
             ],
         ]
+        if d.review_booked or d.review_time or d.review_venue:
+            booked = ", ".join(
+                x
+                for x in (
+                    format_long(d.review_booked),
+                    clean_text("Booked review time", d.review_time),
+                    clean_text("Booked review venue", d.review_venue),
+                )
+                if x
+            )
+            rows.append(["Review booked for", booked])
         data = [[self.cell(k, head=True), self.cell(v)] for k, v in rows]
         self.story.append(Spacer(1, 3))
         self.story.append(grid_table(data, [0.3 * CONTENT_WIDTH, 0.7 * CONTENT_WIDTH], header=False, label_column=True))
 
     def distribution(self) -> None:
+        d = self.doc
         self.h1(SECTIONS[8])
-        self.lines("Distribution list", self.doc.distribution)
+        self.lines("Distribution list", d.distribution)
+        self.h2("Sign-off")
+        self.story.append(self.p(status_line(d)))
+        self.h2("Copies sent")
+        if d.sent:
+            rows = [
+                [clean_text(f"Distribution row {i}", s.recipient), s.version, s.method, format_uk(s.sent_on)]
+                for i, s in enumerate(d.sent, 1)
+            ]
+            self.table(["Recipient", "Version", "Method", "Date sent"], rows, [0.4, 0.2, 0.22, 0.18])
+        else:
+            self.story.append(self.p("None recorded yet.", self.s.muted))
 
     def build(self) -> list[Flowable]:
         self.header()
@@ -318,7 +409,8 @@ def render(doc: MinutesDocument) -> bytes:
     furniture = Furniture(
         service_name=clean_text("Service name", doc.service_name),
         running_title=f"Conference minutes · {doc.type_label} · {when}".rstrip(" ·"),
-        footer_left=f"Ref. {doc.conference_id[:8]}",
+        footer_left=f"Ref. {doc.conference_id[:8]}" + ("" if doc.version == "full" else f" · {doc.version}"),
+        draft=doc.draft,
     )
     return build_pdf(story, furniture, title=doc.pdf_title, subject=doc.type_label, author=furniture.service_name)
 

@@ -3,10 +3,10 @@
 Why this module exists:
 - Fonts: reportlab's built-in Helvetica only covers Latin-1, so Polish, Romanian, Lithuanian, Greek or Cyrillic
   names would print as black boxes. We bundle DejaVu Sans (its licence allows redistribution; see
-  ``fonts/LICENSE-DejaVu.txt``) so that a Windows install prints exactly what a Linux one does.
-- Text a font cannot show must never become silent boxes in a case record, and right-to-left scripts (Urdu,
-  Arabic, Hebrew) would print with their letters unjoined and in reverse order, because reportlab has no
-  shaping engine here. Both are refused with a :class:`UnprintableText` that names the field and the character.
+  ``fonts/LICENSE-DejaVu.txt``) so that a Windows install prints exactly what a Linux one does, and Noto fonts
+  for Arabic-script, Bengali, Gurmukhi and Chinese text, which ``textshape`` shapes and orders (``para``).
+- Text no bundled font can show must never become silent boxes in a case record: it is refused with an
+  :class:`UnprintableText` that names the field and the character.
 - Every page carries the protective marking at top and bottom and "Page N of M", which needs the page total
   before any page is finished: :class:`_FurnitureCanvas` keeps the pages and draws the furniture on save.
 - Same input, same bytes: documents are built with ``invariant=1`` (no timestamps or random ids).
@@ -31,9 +31,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Image, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from cpchair.errors import CpchairError
+from cpchair.reports import textshape
 
 MARKING = "OFFICIAL-SENSITIVE"
 FONT = "CpSans"
@@ -86,13 +87,7 @@ def register_fonts() -> frozenset[int]:
     return covered or frozenset()
 
 
-def _script_of(ch: str) -> str:
-    cp = ord(ch)
-    if 0x0590 <= cp <= 0x05FF or 0xFB1D <= cp <= 0xFB4F:
-        return "Hebrew"
-    if 0x0600 <= cp <= 0x08FF or 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF:
-        return "Arabic or Urdu"
-    return unicodedata.name(ch, "right-to-left").split(" ")[0].title()
+_JOINERS = "\u200c\u200d"  # zero-width (non-)joiners change how Urdu, Bengali and Punjabi words are shaped
 
 
 _ASCII_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
@@ -115,11 +110,9 @@ def clean_text(label: str, text: str | None) -> str:
         if ch == "\n":
             out.append(ch)
             continue
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in _JOINERS:
             continue  # invisible controls, zero-width marks, stray surrogates: nothing a reader would miss
-        if unicodedata.bidirectional(ch) in ("R", "AL"):
-            raise UnprintableText(_rtl_message(label, ch))
-        if ord(ch) not in covered:
+        if ord(ch) not in covered and textshape.uncovered(ch, covered) is not None:
             name = unicodedata.name(ch, f"U+{ord(ch):04X}")
             raise UnprintableText(
                 f"{label} contains “{ch}” ({name.lower()}), which the minutes' font cannot print. "
@@ -129,17 +122,19 @@ def clean_text(label: str, text: str | None) -> str:
     return "".join(out)
 
 
-def _rtl_message(label: str, ch: str) -> str:
-    return (
-        f"{label} contains text in {_script_of(ch)} script, which is written right to left. The PDF cannot yet "
-        "print right-to-left text correctly (it would come out unjoined and backwards), so it is refused rather "
-        "than misprinted. Record the words in English and note the language they were given in."
-    )
-
-
 def para_markup(text: str) -> str:
     """Escape text for a reportlab Paragraph (which reads a little XML) and keep single line breaks."""
     return escape(text).replace("\n", "<br/>")
+
+
+def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
+    """A paragraph of already-cleaned text: an ordinary Paragraph, or a shaped, bidi-ordered one when the text
+    holds a script the body font cannot print by itself (Arabic, Urdu, Bengali, Punjabi, Chinese, Hebrew)."""
+    if textshape.needs_shaping(text, style.fontName):
+        return textshape.ShapedParagraph(f"{bullet} {text}" if bullet else text, style)
+    if bullet:
+        return Paragraph(para_markup(text), style, bulletText=bullet)
+    return Paragraph(para_markup(text), style)
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -263,8 +258,17 @@ class Furniture:
     running_title: str
     footer_left: str = ""
     marking: str = MARKING
+    draft: bool = False  # "DRAFT" across every page until the chair signs off
 
     def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+        if self.draft:
+            canvas.saveState()
+            canvas.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.28))
+            canvas.setFont(FONT_BOLD, 110)
+            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            canvas.rotate(55)
+            canvas.drawCentredString(0, -38, "DRAFT")
+            canvas.restoreState()
         canvas.saveState()
         top = PAGE_HEIGHT - 11 * mm
         canvas.setFillColor(INK)

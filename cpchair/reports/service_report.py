@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from cpchair.domain import dates, national
 from cpchair.domain.questionnaire import load
@@ -46,8 +45,9 @@ def _table(rows: list[list], widths: list[float]):
     return table
 
 
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text), style)
+def _p(text: str, style):
+    """A paragraph; a chair's or service's name in Arabic, Urdu, Bengali, Punjabi or Chinese prints shaped."""
+    return pdf_common.para(text, style)
 
 
 def _summary(dash: Dashboard, suppress: bool, service_name: str, logo_path: str, today: date) -> list:

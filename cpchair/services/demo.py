@@ -40,8 +40,8 @@ from cpchair.domain.validation import EA_CHECK_CATEGORY, emotional_abuse_issues,
 from cpchair.errors import CpchairError
 from cpchair.services import audit, pseudonym
 from cpchair.services.conferences import COMPLETE, DRAFT, child_columns, summary_columns
-from cpchair.services.demo_minutes import demo_minutes
-from cpchair.storage.models import Conference, ConferenceChild
+from cpchair.services.demo_minutes import demo_local, demo_minutes
+from cpchair.storage.models import Conference, ConferenceChild, MinutesLocal
 
 DEFAULT_CHAIR_NAME = "Demo Chair"
 YEARS = 4  # how far back the demo chair's conferences go
@@ -901,14 +901,19 @@ def generate(
 
     chair_name = settings.get(session, "chair_name") or DEFAULT_CHAIR_NAME
     minutes_rng = random.Random(f"cpchair-demo-minutes-{seed}")
+    local_rng = random.Random(f"cpchair-demo-local-{seed}")  # its own stream: the minutes stay as they were
     conference_rows = []
     child_rows = []
+    local_rows = []
     for rec in gen.records:
         if rec.status == COMPLETE:
             problems = errors(rec.answers, q)
             if problems:  # a bug in this generator: never write an invalid complete record
                 raise AssertionError(f"demo generated an invalid complete record: {problems[:3]} in {rec.answers}")
             rec.minutes = demo_minutes(rec.answers, minutes_rng, chair_name)
+            if rec.minutes is not None:
+                local = demo_local(rec.answers, rec.minutes, local_rng)
+                local_rows.append({"conference_id": rec.id, "data": local, "updated_at": rec.updated_at})
         conference_rows.append(
             {
                 "id": rec.id,
@@ -928,6 +933,8 @@ def generate(
     session.execute(insert(Conference.__table__), conference_rows)
     if child_rows:
         session.execute(insert(ConferenceChild.__table__), child_rows)
+    if local_rows:
+        session.execute(insert(MinutesLocal.__table__), local_rows)
 
     settings.put(session, "chair_name", chair_name)
     settings.put(session, "first_run_done", True)

@@ -303,3 +303,142 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
         + ["Conference file"]
     )
     return m
+
+
+STREETS = ("Acacia Avenue", "Mill Lane", "Station Road", "Chapel Street", "Victoria Terrace", "Orchard Close")
+TOWNS = ("Anytown", "Riverside", "Hillbrook")
+TEAM_MANAGERS = ("Claire Douglas", "Imran Shah", "Fiona Walsh", "Gareth Jones")
+PROFESSIONALS = {
+    "police": ("DC Mark Ellis", "Detective constable"),
+    "health_visitor": ("Lucy Grant", "Health visitor"),
+    "school_nurse": ("Karen Doyle", "School nurse"),
+    "gp": ("Dr Anil Mehta", "GP"),
+    "midwife": ("Rachel Moss", "Community midwife"),
+    "paediatrician": ("Dr Sofia Reyes", "Consultant paediatrician"),
+    "school": ("Gemma Price", "Designated safeguarding lead"),
+    "early_years": ("Nadia Hussain", "Nursery manager"),
+    "adult_mental_health": ("Tom Barker", "Care coordinator"),
+    "camhs": ("Dr Ellen Ward", "Clinical psychologist"),
+    "substance_misuse": ("Jo Kerr", "Recovery worker"),
+    "domestic_abuse_service": ("Sam Hale", "IDVA"),
+    "probation": ("Paul Evans", "Probation officer"),
+    "youth_justice": ("Chris Mason", "YJS case manager"),
+    "housing": ("Linda Shaw", "Housing officer"),
+    "early_help": ("Becky Lane", "Family support worker"),
+    "other_la": ("Martin Cole", "Social worker, previous authority"),
+}
+NETWORK_PASSAGE = "Maternal grandmother lives locally and is in regular contact."
+
+
+def _adult_label(adult: dict[str, Any]) -> str:
+    q = load()
+    relationship = q.label("relationship", adult.get("relationship"))
+    name = (adult.get("name") or "").strip()
+    return f"{name} ({relationship})" if name and relationship else (name or relationship or "Unnamed adult")
+
+
+def demo_local(answers: dict[str, Any], minutes: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The minutes' local record a chair would keep for this conference: the professionals present, the social
+    worker and team manager, local facts (address, dates of birth, a booked review) and, where the case calls for
+    it, restrictions: the family's address and the grandmother's whereabouts withheld from a father where there
+    is domestic abuse, a not-invited parent's reason withheld from the family, and separate parts for parents
+    who attended a split conference. Fictional, like everything in the demo."""
+    q = load()
+    conf_date = dates.parse_iso(answers.get("conference_date"))
+    conf_type = answers.get("conference_type")
+    sw = (minutes.get("lead_practitioner") or "").split(",")[0] or rng.choice(SOCIAL_WORKERS)
+    manager = rng.choice(TEAM_MANAGERS)
+    facts: dict[str, Any] = {
+        "address": f"{rng.randint(2, 140)} {rng.choice(STREETS)}, {rng.choice(TOWNS)}",
+        "social_worker": sw,
+        "team_manager": manager,
+        "s47_outcome": "",
+        "review_date": "",
+        "review_time": "",
+        "review_venue": "",
+        "children": [],
+    }
+    if conf_type in q.group("strategy_required_types"):
+        on_plan = any(c.get("decision") in q.group("plan_decisions") for c in answers.get("children") or [])
+        facts["s47_outcome"] = "significant_harm" if on_plan else "substantiated_not_significant"
+    for child in answers.get("children") or []:
+        if child.get("unborn"):
+            facts["children"].append({"dob": "", "edd": dates.add_months(conf_date, rng.randint(1, 4)).isoformat()})
+        else:
+            years = child.get("age_years") or 0
+            born = dates.add_months(conf_date, -(12 * years + rng.randint(1, 11)))
+            facts["children"].append({"dob": born.isoformat(), "edd": ""})
+    from cpchair.services.conferences import review_due
+
+    due = review_due(answers)
+    if due is not None:
+        booked = due
+        while not dates.is_working_day(booked) or (due - booked).days < 3:
+            booked = booked.fromordinal(booked.toordinal() - 1)
+        facts.update(
+            review_date=booked.isoformat(),
+            review_time=rng.choice(("10:00", "13:30", "14:00")),
+            review_venue=minutes.get("venue") or rng.choice(VENUES),
+        )
+    attendees = [
+        {"name": sw, "role": "Social worker", "agency": "csc", "attendance": "attended"},
+        {"name": manager, "role": "Team manager", "agency": "csc", "attendance": rng.choice(("attended", "apologies"))},
+    ]
+    for agency in answers.get("agencies") or []:
+        code = agency.get("agency")
+        if not agency.get("invited") or code not in PROFESSIONALS:
+            continue
+        attendance = agency.get("attendance")
+        if attendance in ("attended", "attended_virtually", "apologies"):
+            name, role = PROFESSIONALS[code]
+            attendees.append({"name": name, "role": role, "agency": code, "attendance": attendance})
+    adults = answers.get("adults") or []
+    restrictions: list[dict[str, Any]] = []
+    split: list[dict[str, Any]] = []
+    males = q.group("male_relationships")
+    if "domestic_abuse" in (answers.get("issues") or []):
+        for i, adult in enumerate(adults, 1):
+            if adult.get("relationship") in males:
+                who, names = [f"adult:{i}"], {f"adult:{i}": _adult_label(adult)}
+                restrictions.append({"ref": "address", "passage": "", "from": who, "names": names})
+                if NETWORK_PASSAGE in (minutes.get("household") or ""):
+                    restrictions.append(
+                        {"ref": "text:household", "passage": NETWORK_PASSAGE, "from": who, "names": names}
+                    )
+    for i, adult in enumerate(adults, 1):
+        if adult.get("attendance") == "not_invited" and adult.get("not_invited_reason") == "mother_unwilling":
+            restrictions.append({"ref": f"adult:{i}:reason", "passage": "", "from": ["family"], "names": {}})
+    separate = [(i, a) for i, a in enumerate(adults, 1) if a.get("attendance") == "attended_separately"]
+    for n, (i, adult) in enumerate(separate, 1):
+        label = _adult_label(adult)
+        split.append(
+            {
+                "title": f"Part {n}: with {(adult.get('name') or 'a parent').split()[0]}",
+                "attended": [f"adult:{i}"],
+                "names": {f"adult:{i}": label},
+                "sections": [],
+                "text": f"{label} attended this part of the conference separately, with a supporter. The chair "
+                "went through the worries, what is working well and the plan, and heard their views: "
+                + rng.choice(
+                    (
+                        "they accepted the worries about the children seeing arguments and want to keep to the plan.",
+                        "they do not agree with all of the report but will work with the social worker.",
+                        "they asked for more contact with the children and were told how to raise it at core group.",
+                    )
+                ),
+            }
+        )
+    child_names = [c.get("name") for c in answers.get("children") or [] if c.get("name")]
+    letter = ""
+    if child_names:
+        letter = (
+            "Thank you for telling your social worker what you think. Everyone at the meeting heard what you said, "
+            "and it helped us decide what to do."
+        )
+    return {
+        "facts": facts,
+        "attendees": attendees,
+        "restrictions": restrictions,
+        "split": split,
+        "child_letter": letter,
+    }

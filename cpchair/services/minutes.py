@@ -12,7 +12,9 @@ The minutes are the case record, so they carry names; the PDF's metadata and the
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -23,6 +25,15 @@ from cpchair.domain import dates
 from cpchair.domain.questionnaire import load
 from cpchair.errors import InvalidRecord
 from cpchair.services import conferences
+from cpchair.services.minutes_record import (
+    ATTENDANCE,
+    CSC,
+    CSC_LABEL,
+    METHODS,
+    PRESENT,
+    S47_OUTCOMES,
+    LocalRecord,
+)
 
 # The minutes' own free-text fields, in the order the form and the PDF show them: (key, label, multiline).
 TEXT_FIELDS: tuple[tuple[str, str, bool], ...] = (
@@ -137,6 +148,11 @@ class ChildLine:
     plan_sequence: str
     participation: str
     on_plan: bool
+    born: str = ""  # "04/05/2019", or "Expected 01/04/2026" for an unborn baby (local facts)
+    decision_code: str = ""
+    case_ref: str = ""
+    unborn: bool = False
+    age_years: int | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +170,35 @@ class AgencyLine:
     invited: bool
     attendance: str
     report: str
+
+
+@dataclass(frozen=True)
+class AttendeeLine:
+    """A professional present (or sending apologies), recorded by name in the minutes (local only)."""
+
+    name: str
+    role: str
+    agency: str
+    attendance: str
+
+
+@dataclass(frozen=True)
+class PartLine:
+    """A part of a split conference: who attended it and what was said there."""
+
+    title: str
+    attended: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SentLine:
+    """One copy sent, as the distribution record prints it."""
+
+    recipient: str
+    version: str
+    method: str
+    sent_on: date
 
 
 @dataclass(frozen=True)
@@ -222,6 +267,28 @@ class MinutesDocument:
     first_core_group: date | None
     review_due: date | None
     distribution: str
+    # The minutes' local record (services.minutes_record): who was there, local facts, sign-off, distribution.
+    version: str = "full"
+    version_for: str = "Professionals (full version)"
+    notice: str = ""  # what this copy is and what it leaves out, for a family member's version
+    draft: bool = True
+    signed_by: str = ""
+    signed_at: str = ""
+    address: str = ""
+    social_worker: str = ""
+    team_manager: str = ""
+    attendees: tuple[AttendeeLine, ...] = ()
+    quorum_note: str = ""
+    strategy_date: date | None = None
+    s47_outcome: str = ""
+    timescale: str = ""
+    review_booked: date | None = None
+    review_time: str = ""
+    review_venue: str = ""
+    sent: tuple[SentLine, ...] = ()
+    split_parts: tuple[PartLine, ...] = ()
+    # Not printed: a fingerprint (never the text) of the restrictions and parts, so changing them needs a new sign-off.
+    restrictions_key: str = ""
 
     @property
     def any_plan(self) -> bool:
@@ -230,15 +297,23 @@ class MinutesDocument:
 
     @property
     def apologies(self) -> tuple[str, ...]:
-        """Agencies that sent apologies and adults invited who did not attend, as the minutes list them."""
+        """Professionals and agencies that sent apologies and adults invited who did not attend, as the minutes
+        list them."""
         q = load()
-        agencies = [a.agency for a in self.agencies if a.attendance == q.label("agency_attendance", "apologies")]
+        sent = [p for p in self.attendees if p.attendance == ATTENDANCE["apologies"]]
+        people = [f"{p.name} ({', '.join(dict.fromkeys(x for x in (p.role, p.agency) if x))})" for p in sent]
+        named = {p.agency for p in sent}  # an agency whose professional is named above is not listed again
+        agencies = [
+            a.agency
+            for a in self.agencies
+            if a.attendance == q.label("agency_attendance", "apologies") and a.agency not in named
+        ]
         adults = [
             f"{a.name or a.relationship} ({a.relationship})"
             for a in self.adults
             if a.attendance == q.label("adult_attendance", "did_not_attend")
         ]
-        return tuple(agencies + adults)
+        return tuple(people + agencies + adults)
 
     @property
     def pdf_title(self) -> str:
@@ -249,7 +324,8 @@ class MinutesDocument:
     def suggested_filename(self) -> str:
         """A file name that identifies the minutes without naming anyone."""
         when = self.conference_date.isoformat() if self.conference_date else "undated"
-        return f"minutes-{when}-{self.conference_id[:8]}.pdf"
+        suffix = "" if self.version == "full" else f"-{self.version}"
+        return f"minutes-{when}-{self.conference_id[:8]}{suffix}.pdf"
 
     def labelled_text(self) -> list[tuple[str, str]]:
         """Every piece of free text with the label a chair knows it by (for checks that must name a field)."""
@@ -260,6 +336,12 @@ class MinutesDocument:
         out += [(f"Name of child {i}", c.name) for i, c in enumerate(self.children, 1)]
         out += [(f"Name of adult {i}", a.name) for i, a in enumerate(self.adults, 1)]
         out += [(f"Scaling row {i}", s.who) for i, s in enumerate(self.scaling, 1)]
+        out += [("Address", self.address), ("Social worker", self.social_worker), ("Team manager", self.team_manager)]
+        out += [("Booked review time", self.review_time), ("Booked review venue", self.review_venue)]
+        for i, p in enumerate(self.attendees, 1):
+            out += [(f"Professional {i} (name)", p.name), (f"Professional {i} (role)", p.role)]
+        out += [(f"Distribution row {i}", d.recipient) for i, d in enumerate(self.sent, 1)]
+        out += [(f"{p.title} (notes)", p.text) for p in self.split_parts]
         for i, p in enumerate(self.plan, 1):
             out += [(f"Plan row {i} ({PLAN_LABELS[k].lower()})", getattr(p, k)) for k in PLAN_KEYS]
         return out
@@ -287,16 +369,22 @@ def build_document(
     logo_path: str = "",
     chair_name: str = "",
     review_interval_months: int = dates.DEFAULT_REVIEW_INTERVAL_MONTHS,
+    local: LocalRecord | None = None,
 ) -> MinutesDocument:
-    """Join answers, minutes and settings. Pure: the same inputs give an equal document."""
+    """Join answers, minutes, settings and the local record. Pure: the same inputs give an equal document.
+
+    This is the professionals' full version; ``minutes_versions.for_version`` derives every other copy from it."""
     q = load()
     m = normalise(minutes)
     conf_type = answers.get("conference_type") or ""
     conf_date = dates.parse_iso(answers.get("conference_date"))
     plan_codes = set(q.group("plan_decisions"))
 
+    facts = (local.data if local else {}).get("facts") or {}
+    child_facts = list(facts.get("children") or [])
     children = []
     for i, c in enumerate(answers.get("children") or [], 1):
+        extra = child_facts[i - 1] if i <= len(child_facts) else {}
         name = (c.get("name") or "").strip() or ("Unborn baby" if c.get("unborn") else f"Child {i}")
         decision = c.get("decision")
         children.append(
@@ -309,6 +397,11 @@ def build_document(
                 plan_sequence=q.label("plan_sequence", c.get("plan_sequence")),
                 participation=q.label("participation", c.get("participation")),
                 on_plan=decision in plan_codes,
+                born=_born(c, extra),
+                decision_code=decision or "",
+                case_ref=(c.get("case_ref") or "").strip(),
+                unborn=bool(c.get("unborn")),
+                age_years=c.get("age_years"),
             )
         )
     adults = tuple(
@@ -338,7 +431,18 @@ def build_document(
         Contribution(heading=q.label("agency", code), text=texts[code]) for code in order if texts.get(code, "").strip()
     )
     quality = answers.get("quality") or {}
-    return MinutesDocument(
+    attendees = tuple(
+        AttendeeLine(
+            name=p["name"],
+            role=p["role"],
+            agency=CSC_LABEL if p["agency"] == CSC else (q.label("agency", p["agency"]) if p["agency"] else ""),
+            attendance=ATTENDANCE.get(p["attendance"], ""),
+        )
+        for p in (local.data.get("attendees") if local else None) or []
+    )
+    quorate, quorum_note = quorum(answers, (local.data.get("attendees") if local else None) or [])
+    sign = local.sign_off if local else None
+    doc = MinutesDocument(
         conference_id=conference_id,
         service_name=service_name,
         logo_path=logo_path,
@@ -358,7 +462,8 @@ def build_document(
         agencies=agencies,
         others_present=m["others_present"],
         interpreter=q.label("interpreter", quality.get("interpreter")),
-        quorate=bool(answers.get("quorate", True)),
+        quorate=quorate,
+        quorum_note=quorum_note,
         sw_report_to_chair=q.label("sw_report_to_chair", quality.get("sw_report_to_chair")),
         sw_report_shared=q.label("sw_report_shared_with_parents", quality.get("sw_report_shared_with_parents")),
         issues=tuple(q.label("issue", code) for code in answers.get("issues") or []),
@@ -381,11 +486,111 @@ def build_document(
         first_core_group=dates.parse_iso(m["first_core_group"]),
         review_due=conferences.review_due(answers, review_interval_months),
         distribution=m["distribution"],
+        signed_by=sign.signed_by if sign else "",
+        signed_at=sign.signed_at if sign else "",
+        address=facts.get("address") or "",
+        social_worker=facts.get("social_worker") or "",
+        team_manager=facts.get("team_manager") or "",
+        attendees=attendees,
+        strategy_date=dates.parse_iso(answers.get("strategy_discussion_date")),
+        s47_outcome=S47_OUTCOMES.get(facts.get("s47_outcome") or "", ""),
+        timescale=timescale(answers),
+        review_booked=dates.parse_iso(facts.get("review_date") or None),
+        review_time=facts.get("review_time") or "",
+        review_venue=facts.get("review_venue") or "",
+        sent=tuple(
+            SentLine(d.recipient, d.version, METHODS.get(d.method, d.method), d.sent_on)
+            for d in (local.distribution if local else ())
+        ),
+        split_parts=tuple(
+            PartLine(
+                title=part["title"],
+                attended=", ".join(part["names"].get(w, w) for w in part["attended"]) or "Professionals only",
+                text=part.get("text") or "",
+            )
+            for part in (local.data.get("split") if local else None) or []
+        ),
+        restrictions_key=hashlib.sha256(
+            json.dumps(
+                {k: (local.data.get(k) if local else None) or [] for k in ("restrictions", "split")}, sort_keys=True
+            ).encode()
+        ).hexdigest(),
     )
+    return replace(doc, draft=not (sign and sign.sha256 == content_sha256(doc)))
+
+
+# Fields that may change after sign-off without changing what was approved.
+_NOT_SIGNED = (
+    "draft",
+    "signed_by",
+    "signed_at",
+    "sent",
+    "logo_path",
+    "service_name",
+    "version",
+    "version_for",
+    "notice",
+)
+
+
+def content_sha256(doc: MinutesDocument) -> str:
+    """A fingerprint of what the chair approves when signing off: any later change to the minutes' text, the
+    questionnaire's facts or the restrictions' effect makes the minutes a draft again."""
+    data = {k: v for k, v in asdict(doc).items() if k not in _NOT_SIGNED}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _born(child: dict[str, Any], extra: dict[str, Any]) -> str:
+    """The date of birth, or the expected date of delivery for an unborn baby, as the minutes print it."""
+    dob, edd = dates.parse_iso(extra.get("dob") or None), dates.parse_iso(extra.get("edd") or None)
+    if child.get("unborn"):
+        return f"Expected {dates.format_uk(edd)}" if edd else ""
+    return dates.format_uk(dob) if dob else ""
+
+
+def quorum_from_attendance(attendees: list[dict[str, Any]]) -> bool | None:
+    """Working Together's quorum: Children's Social Care and at least two other agencies present (in person or
+    virtually). None when no professional is recorded, so the questionnaire's answer stands."""
+    present = {p.get("agency") or p.get("name") for p in attendees if p.get("attendance") in PRESENT}
+    if not attendees:
+        return None
+    return CSC in present and len(present - {CSC}) >= 2
+
+
+def quorum(answers: dict[str, Any], attendees: list[dict[str, Any]]) -> tuple[bool, str]:
+    """Whether the conference was quorate, and how that is known. The one place to switch when the
+    questionnaire computes quorum itself (questionnaire v2): prefer its answer there."""
+    computed = quorum_from_attendance(attendees)
+    if computed is None:
+        return bool(answers.get("quorate", True)), "as recorded in the questionnaire"
+    present = sorted({p.get("agency") for p in attendees if p.get("attendance") in PRESENT and p.get("agency")})
+    others = len([a for a in present if a != CSC])
+    csc = "Children's Social Care and " if CSC in present else "no one from Children's Social Care; "
+    return computed, f"from the professionals present: {csc}{others} other agenc{'y' if others == 1 else 'ies'}"
+
+
+def timescale(answers: dict[str, Any]) -> str:
+    """Whether an initial conference was held within 15 working days of the strategy discussion, in words
+    ("" for conferences without that timescale)."""
+    q = load()
+    if answers.get("conference_type") not in q.group("timed_types"):
+        return ""
+    strategy = dates.parse_iso(answers.get("strategy_discussion_date"))
+    held = dates.parse_iso(answers.get("conference_date"))
+    if strategy is None or held is None:
+        return "Not known: the strategy discussion date is not recorded."
+    days = dates.working_days_between(strategy, held)
+    if days <= dates.ICPC_WORKING_DAYS:
+        return f"Yes: {days} working days after the strategy discussion (within {dates.ICPC_WORKING_DAYS})."
+    reason = q.label("delay_reason", answers.get("delay_reason")) if answers.get("delay_reason") else "not recorded"
+    return f"No: {days} working days after the strategy discussion. Reason for the delay: {reason}."
 
 
 def document_for(session: Session, conference_id: str) -> MinutesDocument:
-    """The minutes document of a stored conference (NotFound if there is none)."""
+    """The professionals' full minutes of a stored conference (NotFound if there is none). Other copies:
+    ``minutes_versions.document_for``."""
+    from cpchair.services import minutes_record
+
     detail = conferences.get(session, conference_id)
     return build_document(
         detail.id,
@@ -395,6 +600,7 @@ def document_for(session: Session, conference_id: str) -> MinutesDocument:
         logo_path=settings.get(session, "logo_path"),
         chair_name=settings.get(session, "chair_name"),
         review_interval_months=settings.get(session, "review_interval_months"),
+        local=minutes_record.get(session, conference_id),
     )
 
 

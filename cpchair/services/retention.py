@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, bindparam, func, select, text, type_coerce, update
+from sqlalchemy import Text, bindparam, delete, func, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
 from cpchair import settings
@@ -39,7 +39,7 @@ from cpchair.domain.questionnaire import load
 from cpchair.interchange.records import KeyMaker
 from cpchair.services import audit, pseudonym
 from cpchair.services.conferences import COMPLETE
-from cpchair.storage.models import Conference, ConferenceChild, ExportLog
+from cpchair.storage.models import Conference, ConferenceChild, ExportLog, MinutesDistribution, MinutesLocal
 
 #: What the chair is told goes (and the audit log's detail says went).
 REMOVED = ("names", "case references", "notes", "minutes")
@@ -222,6 +222,7 @@ def _with_something_to_remove(session: Session, due: list[Due], has_minutes: set
     removed); only the rest are read and looked through.
     """
     out = {d.conference_id for d in due if d.conference_id in has_minutes}
+    out |= _with_local_record(session, [d.conference_id for d in due if d.conference_id not in out])
     removed_at: dict[str, str] = dict(
         session.execute(
             select(audit.audit_t.c.conference_id, func.max(audit.audit_t.c.at))
@@ -243,6 +244,16 @@ def _with_something_to_remove(session: Session, due: list[Due], has_minutes: set
             answers = json.loads(answers_text or "{}")
             if _scrub(answers, None) != answers:
                 out.add(cid)
+    return out
+
+
+def _with_local_record(session: Session, ids: list[str]) -> set[str]:
+    """Those of ``ids`` that still have a minutes' local record or a distribution record (names, addresses)."""
+    out: set[str] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for table in (MinutesLocal, MinutesDistribution):
+            out.update(session.scalars(select(table.conference_id).where(table.conference_id.in_(chunk))))
     return out
 
 
@@ -342,6 +353,11 @@ def apply(
             .values(case_ref=bindparam("case_ref"), child_name=bindparam("child_name")),
             child_rows,
         )
+    for i in range(0, len(ids), 500):  # the minutes' local record (restrictions, addresses, people) goes with them
+        chunk = ids[i : i + 500]
+        session.execute(delete(MinutesLocal.__table__).where(MinutesLocal.__table__.c.conference_id.in_(chunk)))
+        distribution = MinutesDistribution.__table__
+        session.execute(delete(distribution).where(distribution.c.conference_id.in_(chunk)))
     detail = {"months": found.months, "removed": ", ".join(REMOVED)}
     events = [("retention", d.conference_id, detail | {"ended": d.ended.isoformat()}) for d in due]
     audit.record_events(session, events, now=now)

@@ -172,3 +172,34 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_event_conference_id", "conference_id"), {"sqlite_autoincrement": True})
+
+
+# --- the minutes' local record (never exported) ---------------------------------------------------------
+
+
+class MinutesLocal(Base):
+    """What the minutes know beyond the questionnaire and the minutes' text: restrictions (who must not see
+    which passage), split-conference parts, professionals present, local facts (addresses, dates of birth),
+    the chair's words for the letters, and the sign-off. Kept apart from ``Conference.minutes`` so the
+    minutes editor's autosave never overwrites a restriction, and nothing here reaches an export."""
+
+    __tablename__ = "minutes_local"
+    conference_id: Mapped[str] = mapped_column(ForeignKey("conference.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    signed_by: Mapped[str | None] = mapped_column(String(200))
+    signed_at: Mapped[str | None] = mapped_column(String(20))
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))  # the signed content: a later edit is a draft
+    updated_at: Mapped[str] = mapped_column(String(20))
+
+
+class MinutesDistribution(Base):
+    """One copy of the minutes (or a letter) sent: to whom, which version, how and when."""
+
+    __tablename__ = "minutes_distribution"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conference_id: Mapped[str] = mapped_column(ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(32))
+    sent_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[str] = mapped_column(String(20))

@@ -159,7 +159,8 @@ def test_saving_the_minutes_as_pdf_and_printing_them_are_audit_entries(db, qtbot
     assert (tmp_path / "m.pdf").is_file() and (tmp_path / "printed.pdf").is_file()
     with db.session() as s:
         printed = [(e.action, e.conference_id, e.detail) for e in audit.entries(s) if e.action == "print"]
-    assert printed == [("print", cid, {"to": "pdf"}), ("print", cid, {"to": "printer"})]
+    copy = "minutes:full"  # which copy was printed: the professionals' minutes, a family member's, a letter
+    assert printed == [("print", cid, {"to": "pdf", "copy": copy}), ("print", cid, {"to": "printer", "copy": copy})]
 
 
 def test_no_pdf_is_written_when_its_audit_entry_cannot_be(db, qtbot, tmp_path, monkeypatch):

@@ -123,15 +123,23 @@ def test_a_bad_date_is_explained_and_keeps_the_last_good_one(page, db, qtbot):
     assert m["first_core_group"] == good and m["contingency"] == "Call a strategy discussion."
 
 
-def test_urdu_is_saved_but_the_preview_explains_why_it_cannot_print(page, db, qtbot):
+def test_urdu_prints_in_the_preview_and_a_script_without_a_font_is_explained(page, db, qtbot):
+    import unicodedata
+
     cid = seed(db)
     page.load(cid)
     page.inputs["childs_views"].setPlainText("بچے نے کہا")
     page.flush()
     page.refresh_preview()
-    assert stored(db, cid).minutes["childs_views"] == "بچے نے کہا"  # nothing typed is lost
+    assert stored(db, cid).minutes["childs_views"] == "بچے نے کہا"
+    assert not page.message.isVisible()
+    assert "بچے نے کہا" in unicodedata.normalize("NFKC", pdf_text(page._pdf_bytes))
+    page.inputs["childs_views"].setPlainText("குழந்தை சொன்னது")  # Tamil: no bundled font
+    page.flush()
+    page.refresh_preview()
+    assert stored(db, cid).minutes["childs_views"] == "குழந்தை சொன்னது"  # nothing typed is lost
     assert page.message.isVisible()
-    assert page.message.text().startswith("The child's views contains text in Arabic or Urdu script")
+    assert page.message.text().startswith("The child's views contains “க” (tamil letter ka)")
 
 
 def test_save_as_pdf_writes_the_file_the_chair_chose(page, db, qtbot, tmp_path, monkeypatch):

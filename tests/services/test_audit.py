@@ -194,7 +194,11 @@ def test_printing_the_minutes_from_the_command_line_is_an_entry(db, tmp_path):
         cid = conferences.create(s, valid_answers())
     assert main(["minutes", cid, "-o", str(tmp_path / "m.pdf")]) == 0
     with db.session() as s:
-        assert [(e.action, e.conference_id, e.detail) for e in audit.entries(s)][-1] == ("print", cid, {"to": "pdf"})
+        assert [(e.action, e.conference_id, e.detail) for e in audit.entries(s)][-1] == (
+            "print",
+            cid,
+            {"to": "pdf", "copy": "minutes:full"},
+        )
 
 
 def test_a_failed_write_records_nothing(db, tmp_path):

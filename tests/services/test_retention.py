@@ -294,3 +294,23 @@ def test_cli_dry_run_changes_nothing_and_apply_removes(db, episodes, capsys):
         assert conferences.get(s, episodes["no_plan"]).answers["family_name"] == ""
         assert conferences.get(s, episodes["open"]).answers["family_name"] == "Jones"
         assert sum(e.action == "retention" for e in audit.entries(s)) == 4
+
+
+def test_the_minutes_local_record_and_its_distribution_go_with_the_minutes(demo_db):
+    """Addresses, restrictions, the professionals' names and the copies sent are personal details too."""
+    from cpchair.services import minutes_record
+    from cpchair.storage.models import MinutesDistribution, MinutesLocal
+
+    db = demo_db
+    with db.session() as s, s.begin():
+        due = sorted(d.conference_id for d in retention.review(s, TODAY).due)
+        kept = s.scalars(select(MinutesLocal.conference_id).where(MinutesLocal.conference_id.not_in(due))).first()
+        minutes_record.record_distribution(s, due[0], "Sam Hale", "full", "post", date(2024, 1, 10))
+        assert s.scalars(select(MinutesLocal.conference_id).where(MinutesLocal.conference_id.in_(due))).first()
+    with db.session() as s, s.begin():
+        retention.apply(s, TODAY, conference_ids=due)
+    with db.session() as s:
+        assert not s.scalars(select(MinutesLocal).where(MinutesLocal.conference_id.in_(due))).first()
+        assert not s.scalars(select(MinutesDistribution).where(MinutesDistribution.conference_id.in_(due))).first()
+        assert kept and s.get(MinutesLocal, kept) is not None  # others keep theirs
+        assert retention.review(s, TODAY).due == []

@@ -7,7 +7,7 @@ those are changed in the Questionnaire tab and never typed twice. Right, a previ
 "Save as PDF…" writes and "Print…" prints.
 
 The page holds no rules: ``services.minutes`` checks and stores the text and assembles the document, and
-``reports.minutes_pdf`` draws it. A text the PDF cannot print (a right-to-left script, a missing glyph) is
+``reports.minutes_pdf`` draws it. A text the PDF cannot print (a character no bundled font has) is
 explained above the preview; what was typed is still saved.
 """
 
@@ -49,7 +49,9 @@ from cpchair.domain.questionnaire import load
 from cpchair.errors import CpchairError, NotFound
 from cpchair.gui.form.save_guard import retry_delay_ms
 from cpchair.gui.minutes import files
-from cpchair.reports import minutes_pdf
+from cpchair.gui.minutes.record_panel import MinutesRecordPanel
+from cpchair.gui.minutes.version_picker import VersionPicker
+from cpchair.reports.pdf_common import atomic_write
 from cpchair.services import audit, conferences
 from cpchair.services import minutes as svc
 from cpchair.storage.db import describe_error
@@ -203,6 +205,9 @@ class MinutesPage(QWidget):
         self.date_error.hide()
         core.addRow(self.date_error)
         self._field(core, "distribution", label="Distribution list (one per line)")
+        record_box, _ = self._group("Restrictions, people present, sign-off and distribution")
+        self.record_panel = MinutesRecordPanel(self.db, self)
+        record_box.layout().addRow(self.record_panel)
         self.form_layout.addStretch(1)
 
         scroll = QScrollArea()
@@ -218,6 +223,8 @@ class MinutesPage(QWidget):
         self.print_button = QPushButton("P&rint…")
         for b in (self.preview_button, self.save_pdf_button, self.print_button):
             buttons.addWidget(b)
+        self.version_picker = VersionPicker()
+        buttons.addWidget(self.version_picker)
         buttons.addStretch(1)
         right_layout.addLayout(buttons)
         self.message = QLabel()
@@ -236,6 +243,8 @@ class MinutesPage(QWidget):
         self.preview_button.clicked.connect(self.refresh_preview)
         self.save_pdf_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_minutes)
+        self.version_picker.currentIndexChanged.connect(self.refresh_preview)
+        self.record_panel.changed.connect(self._record_changed)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
@@ -334,6 +343,7 @@ class MinutesPage(QWidget):
             except CpchairError:
                 self._stored = svc.blank_minutes() | (detail.minutes or {})
             self._fill(self._stored)
+            self.record_panel.load(conference_id, self._answers)
             self._dirty = False
             self._set_enabled(True)
         finally:
@@ -502,12 +512,23 @@ class MinutesPage(QWidget):
             logo_path=self._settings.get("logo_path", ""),
             chair_name=self._settings.get("chair_name", ""),
             review_interval_months=self._settings.get("review_interval_months", dates.DEFAULT_REVIEW_INTERVAL_MONTHS),
+            local=self.record_panel.record,
         )
+
+    def _record_changed(self) -> None:
+        self._refresh_derived()
+        self.refresh_preview()
+
+    def _render_chosen(self) -> tuple[bytes, str]:
+        """The copy chosen above the preview (a family member's minutes or a letter), restrictions applied."""
+        return self.version_picker.render(self.document(), self.record_panel.data)
 
     def _render(self) -> bytes | None:
         """The PDF bytes, or None after explaining (above the preview) why the minutes cannot be printed."""
         try:
-            pdf = minutes_pdf.render(self.document())
+            self.version_picker.set_versions(self.document())
+            self.record_panel.refresh_status()
+            pdf, _ = self._render_chosen()
         except CpchairError as exc:
             self._show_message(str(exc))
             return None
@@ -525,7 +546,13 @@ class MinutesPage(QWidget):
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        # A new QPdfDocument each time: QPdfView keeps the pictures it rendered for a document object, so
+        # reloading the same one with another copy of as many pages would still show the previous copy.
+        previous = self.pdf_document
+        self.pdf_document = QPdfDocument(self)
         self.pdf_document.load(self._buffer)
+        self.preview.setDocument(self.pdf_document)
+        previous.deleteLater()
         if old is not None:
             old.close()
             old.deleteLater()
@@ -535,14 +562,19 @@ class MinutesPage(QWidget):
         if not self.conference_id:
             return None
         self.flush()
-        doc = self.document()
-        path = files.ask_save_path(self, doc.suggested_filename)
+        try:
+            pdf, suggested = self._render_chosen()
+        except CpchairError as exc:
+            self._show_message(str(exc))
+            return None
+        path = files.ask_save_path(self, suggested)
         if not path:
             return None
         try:
             with self.db.session() as s, s.begin():  # the audit entry and the file: both or neither
-                audit.record_event(s, "print", conference_id=self.conference_id, detail={"to": "pdf"})
-                written = minutes_pdf.write(doc, path)
+                detail = {"to": "pdf", "copy": self.version_picker.currentData() or "minutes:full"}
+                audit.record_event(s, "print", conference_id=self.conference_id, detail=detail)
+                written = atomic_write(path, pdf)
         except CpchairError as exc:
             self._show_message(str(exc))
             return None
@@ -566,7 +598,8 @@ class MinutesPage(QWidget):
             return False
         try:
             with self.db.session() as s, s.begin():
-                audit.record_event(s, "print", conference_id=self.conference_id, detail={"to": "printer"})
+                detail = {"to": "printer", "copy": self.version_picker.currentData() or "minutes:full"}
+                audit.record_event(s, "print", conference_id=self.conference_id, detail=detail)
         except SQLAlchemyError as exc:  # nothing printed without its audit entry
             self._show_message(f"The minutes were not printed: {describe_error(exc)}.")
             return False
@@ -654,6 +687,7 @@ class MinutesPage(QWidget):
         try:
             self._rebuild_agency_inputs(texts)
             self.inputs["chair"].setPlaceholderText(current.get("chair_name") or "")
+            self.record_panel.load(self.conference_id, answers)  # parents and children to restrict may differ
         finally:
             self._loading = False
         self._refresh_derived()
