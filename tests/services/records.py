@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from cpchair.domain import rules
 from cpchair.domain.questionnaire import load
 from cpchair.services.conferences import blank_answers, blank_child
 
@@ -41,4 +42,4 @@ def valid_answers(
             children = [child("C1", "Amy", "plan_started", plan_start=conference_date)]
     a["children"] = children
     a["quality"] = {k: next(iter(q.codes[k])) for k in q.quality_keys}
-    return a
+    return rules.normalise(a)  # as a save stores it: the derived answers (quorum) worked out

@@ -36,7 +36,7 @@ from cpchair.domain.local_rules import local_problems
 from cpchair.domain.questionnaire import Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
-from cpchair.gui.form import rules
+from cpchair.domain import rules
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
     HELP_STYLE,
