@@ -133,7 +133,7 @@ def problems_v2(record: dict[str, Any], q: Questionnaire) -> Iterator[Problem]:
         within_local = get("review_within_local_target")
         if due is None and (local_due is not None or within_local is not None):
             yield Problem("review_local_due_date", *_m(q, "derived_mismatch", expected="blank"))
-        elif due is not None and (local_due is None or local_due > due or within_local is not (conf <= local_due)):
+        elif due is not None and (local_due is None or local_due > due.due or within_local is not (conf <= local_due)):
             yield Problem("review_local_due_date", *_m(q, "derived_mismatch", expected="a date on or before the statutory one"))
 
     adjourned = get("adjourned") is True
