@@ -149,9 +149,7 @@ def quorum(record: dict[str, Any], q: Questionnaire | None = None) -> Quorum | N
         return None
     present = q.group("present")
     csc = sw in present or tm in present
-    others = sum(
-        1 for a in record.get("agencies") or () if a.get("invited") is True and a.get("attendance") in present
-    )
+    others = sum(1 for a in record.get("agencies") or () if a.get("invited") is True and a.get("attendance") in present)
     enough = others >= 2
     if csc and enough:
         reason = None
@@ -304,7 +302,9 @@ def normalise(
     elif rec.get("quorate"):
         rec["not_quorate_reason"] = None
     if ctype == "pre_birth_initial":
-        rec["weeks_before_edd"] = weeks_before_edd(_iso(rec.get("conference_date")), _iso(rec.get("expected_delivery_date")))
+        rec["weeks_before_edd"] = weeks_before_edd(
+            _iso(rec.get("conference_date")), _iso(rec.get("expected_delivery_date"))
+        )
     due = review_due(rec, local_interval_months)
     rec["review_due_date"] = due.due.isoformat() if due else None
     rec["review_within_timescale"] = due.within if due else None

@@ -254,9 +254,7 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
         elif ctype in strategy_required:
             yield Problem("strategy_discussion_date", *_m(q, "strategy_required"))
     elif conf is not None and strategy > conf:
-        after = _m(q, 
-            "strategy_after_conference", strategy=dates.format_uk(strategy), conference=dates.format_uk(conf)
-        )
+        after = _m(q, "strategy_after_conference", strategy=dates.format_uk(strategy), conference=dates.format_uk(conf))
         yield Problem("strategy_discussion_date", *after)
 
     delay = record.get("delay_reason")

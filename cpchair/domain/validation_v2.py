@@ -122,7 +122,12 @@ def problems_v2(record: dict[str, Any], q: Questionnaire) -> Iterator[Problem]:
         if previous is not None and conf is not None and previous >= conf:
             yield Problem(
                 "previous_conference_date",
-                *_m(q, "previous_conference_not_before", previous=dates.format_uk(previous), conference=dates.format_uk(conf)),
+                *_m(
+                    q,
+                    "previous_conference_not_before",
+                    previous=dates.format_uk(previous),
+                    conference=dates.format_uk(conf),
+                ),
             )
         due = rules.review_due(record)  # the statutory dates do not depend on the local setting
         want = (due.due.isoformat() if due else None, due.within if due else None)
@@ -134,7 +139,9 @@ def problems_v2(record: dict[str, Any], q: Questionnaire) -> Iterator[Problem]:
         if due is None and (local_due is not None or within_local is not None):
             yield Problem("review_local_due_date", *_m(q, "derived_mismatch", expected="blank"))
         elif due is not None and (local_due is None or local_due > due.due or within_local is not (conf <= local_due)):
-            yield Problem("review_local_due_date", *_m(q, "derived_mismatch", expected="a date on or before the statutory one"))
+            yield Problem(
+                "review_local_due_date", *_m(q, "derived_mismatch", expected="a date on or before the statutory one")
+            )
 
     adjourned = get("adjourned") is True
     if adjourned:
@@ -243,7 +250,12 @@ def problems_v2(record: dict[str, Any], q: Questionnaire) -> Iterator[Problem]:
                 if raised is not None and resolved is not None and resolved < raised:
                     yield Problem(
                         f"escalations[{i}].resolved_on",
-                        *_m(q, "resolved_before_raised", resolved=dates.format_uk(resolved), raised=dates.format_uk(raised)),
+                        *_m(
+                            q,
+                            "resolved_before_raised",
+                            resolved=dates.format_uk(resolved),
+                            raised=dates.format_uk(raised),
+                        ),
                     )
         elif resolved_on is not None or outcome is not None:
             yield Problem(f"escalations[{i}].resolved_on", *_m(q, "resolved_not_applicable"))

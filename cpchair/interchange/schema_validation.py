@@ -173,7 +173,9 @@ def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     try:
-        text = json.dumps(value, ensure_ascii=False) if isinstance(value, str | int | bool | float | None) else repr(value)
+        text = (
+            json.dumps(value, ensure_ascii=False) if isinstance(value, str | int | bool | float | None) else repr(value)
+        )
     except ValueError:
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -81,9 +81,7 @@ def blank_answers(conference_type: str | None = None) -> dict[str, Any]:
 def _plan_children(answers: dict[str, Any]) -> list[dict[str, Any]]:
     """Children on a plan after this conference whose plan did not end later without a conference."""
     plan = load().group("plan_decisions")
-    return [
-        c for c in answers.get("children") or [] if c.get("decision") in plan and not c.get("plan_end_reason")
-    ]
+    return [c for c in answers.get("children") or [] if c.get("decision") in plan and not c.get("plan_end_reason")]
 
 
 def next_review(

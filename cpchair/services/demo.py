@@ -900,7 +900,9 @@ class _Generator:
             ):
                 a["attendance"], a["exclusion_reason"] = "excluded_by_chair", EXCLUSION(r)
         quality = answers["quality"]
-        attended = [a["agency"] for a in answers["agencies"] if a.get("attendance") in ("attended", "attended_virtually")]
+        attended = [
+            a["agency"] for a in answers["agencies"] if a.get("attendance") in ("attended", "attended_virtually")
+        ]
         if quality.get("dissent") in ("professional", "both"):
             answers["dissent_agencies"] = sorted(
                 {r.choice(attended) if attended and r.random() < 0.8 else "childrens_social_care"},
@@ -963,9 +965,7 @@ class _Generator:
             if c.get("decision") in ("plan_started", "plan_continues") and c.get("case_ref") in births:
                 near_18 = _eighteenth(births[c["case_ref"]]) <= end + timedelta(days=200)
                 c["plan_end_reason"] = "turned_18" if near_18 else reason
-                c["plan_end_date"] = (
-                    min(_eighteenth(births[c["case_ref"]]), end) if near_18 else end
-                ).isoformat()
+                c["plan_end_date"] = (min(_eighteenth(births[c["case_ref"]]), end) if near_18 else end).isoformat()
                 if date.fromisoformat(c["plan_end_date"]) < date.fromisoformat(answers["conference_date"]):
                     c["plan_end_date"] = end.isoformat()
         rec.answers = self._saved(answers)

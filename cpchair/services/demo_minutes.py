@@ -313,7 +313,9 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
         m["core_group_members"] = "\n".join(members)
         m["first_core_group"] = dates.add_working_days(conf_date, rng.randint(5, 10)).isoformat()
         role = q.label("lead_practitioner_role", answers.get("lead_practitioner_role")) or "Social worker"
-        agency = q.label("lead_practitioner_agency", answers.get("lead_practitioner_agency")) or "Children's social care"
+        agency = (
+            q.label("lead_practitioner_agency", answers.get("lead_practitioner_agency")) or "Children's social care"
+        )
         m["lead_practitioner"] = f"{sw} ({role.lower()}), {agency} (lead statutory body)"
     else:
         m["decision_reasons"] = (

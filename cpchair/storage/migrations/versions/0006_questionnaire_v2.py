@@ -69,7 +69,12 @@ CHILD = {
     "plan_end_reason": None,
     "plan_end_date": None,
 }
-ADULT = {"parental_responsibility": None, "lives_in_household": None, "exclusion_reason": None, "not_relevant_rationale": ""}
+ADULT = {
+    "parental_responsibility": None,
+    "lives_in_household": None,
+    "exclusion_reason": None,
+    "not_relevant_rationale": "",
+}
 ESCALATION = {"directed_at": None, "from_dissent": False, "resolved_on": None, "outcome": None}
 REPEATS = {"children": CHILD, "adults": ADULT, "escalations": ESCALATION}
 
@@ -88,7 +93,11 @@ def carry(answers: dict) -> dict:
                 for key, blank in blanks.items():
                     entry.setdefault(key, copy.deepcopy(blank))
     for child in out.get("children") or []:
-        if isinstance(child, dict) and child.get("decision") == "plan_started" and child["category_at_plan_start"] is None:
+        if (
+            isinstance(child, dict)
+            and child.get("decision") == "plan_started"
+            and child["category_at_plan_start"] is None
+        ):
             child["category_at_plan_start"] = child.get("category")
     return out
 
