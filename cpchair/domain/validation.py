@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from cpchair.domain import dates
-from cpchair.domain.questionnaire import Questionnaire, for_record, load
+from cpchair.domain.questionnaire import Questionnaire, for_record
 from cpchair.domain.rules import EA_CHECK_CATEGORY, emotional_abuse_issues
 
 ERROR = "error"

@@ -18,7 +18,6 @@ from cpchair.domain import dates, rules
 from cpchair.domain.questionnaire import Field, Questionnaire, load
 from cpchair.domain.validation import ERROR, Problem, _date, _m
 
-
 _NEW: dict[int, tuple[Questionnaire, tuple[Field, ...], dict[str, tuple[Field, ...]]]] = {}
 
 

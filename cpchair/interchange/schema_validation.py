@@ -10,8 +10,8 @@ coordinator can find it.
 Two inputs need care before the library sees them. The reader parses a decimal number into a stand-in
 (version 1 and 2 have none, and 1.0 must never pass for 1), which the library cannot take: such a file is
 checked again with each decimal as 0.5, which no rule accepts, so the library names the place and what
-belongs there; should no rule refuse it, the decimal itself is named. A whole number beyond 64 bits cannot be handed over either: it is named as
-too large.
+belongs there; should no rule refuse it, the decimal itself is named. A whole number beyond 64 bits cannot
+be handed over either: it is named as too large.
 """
 
 from __future__ import annotations

@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 
 from cpchair import settings
 from cpchair.domain import dates, rules
-from cpchair.domain.questionnaire import Questionnaire, load
 from cpchair.domain.local_rules import completion_problems
+from cpchair.domain.questionnaire import Questionnaire, load
 from cpchair.domain.rules import EA_CHECK_CATEGORY, emotional_abuse_issues
 from cpchair.errors import CpchairError
 from cpchair.services import audit, pseudonym

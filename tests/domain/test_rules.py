@@ -3,8 +3,8 @@ the form derives is filled in, so a record saved from the form never breaks a ru
 
 from __future__ import annotations
 
-from cpchair.domain.validation import errors
 from cpchair.domain import rules
+from cpchair.domain.validation import errors
 from cpchair.services import conferences
 
 

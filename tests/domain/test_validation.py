@@ -678,8 +678,9 @@ def _assert_same_as_reference(rec) -> bool:
 
 def test_the_rules_say_what_the_reference_says_on_schema_valid_records():
     """The merge's case: records the schema accepted, so only the cross-field rules can refuse them."""
-    from cpchair.interchange.reader import schema
     import jsonschema_rs
+
+    from cpchair.interchange.reader import schema
 
     conference_ok = jsonschema_rs.Draft7Validator(
         {"definitions": schema()["definitions"], "$ref": "#/definitions/conference"}

@@ -241,7 +241,7 @@ def test_a_long_hostile_value_is_not_echoed_in_full(doc):
     assert len(rejected(encode(doc))) < 400
 
 
-# --- the importer's check (jsonschema-rs) says exactly what the reference says -----------------------------------------------
+# --- the importer's check (jsonschema-rs) says exactly what the reference says ----------------------------
 
 ODD_VALUES = [None, "", "x", "neglect", "2024-01-02", 0, 1, 18, -1, True, False, [], {}, ["x"], "ck_abc", 2**40]
 

@@ -6,11 +6,10 @@ from datetime import date
 
 import pytest
 
+from cpchair.domain import rules
 from cpchair.errors import InvalidRecord, NotFound
 from cpchair.services import conferences as svc
 from cpchair.storage.models import Conference, ConferenceChild
-
-from cpchair.domain import rules
 
 from .records import child, valid_answers
 

@@ -31,12 +31,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from cpchair import settings
-from cpchair.domain import dates
+from cpchair.domain import dates, rules
 from cpchair.domain.local_rules import local_problems
 from cpchair.domain.questionnaire import Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
-from cpchair.domain import rules
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
     HELP_STYLE,
