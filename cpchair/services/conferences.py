@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from cpchair import settings
@@ -133,6 +133,30 @@ def summary_columns(
         "next_review_due": statutory,
         "next_review_local_due": local,
     }
+
+
+def recompute_review_targets(session: Session) -> int:
+    """After the service's review interval changed: every conference's next review dates again (the open
+    ones are what the caseload flags). A review already held keeps the due dates it was held against, and
+    whether it was late, in its answers: lateness is never rewritten. Returns how many rows changed."""
+    interval = settings.get(session, "review_interval_months")
+    changed = 0
+    rows = session.execute(
+        select(Conference.id, Conference.answers, Conference.next_review_due, Conference.next_review_local_due).where(
+            Conference.deleted_at.is_(None)
+        )
+    ).all()
+    for cid, answers, due, local_due in rows:
+        statutory, local = next_review(answers or {}, interval)
+        if (statutory, local) != (due, local_due):
+            session.execute(
+                update(Conference)
+                .where(Conference.id == cid)
+                .values(next_review_due=statutory, next_review_local_due=local)
+            )
+            changed += 1
+    session.flush()
+    return changed
 
 
 def child_columns(answers: dict[str, Any]) -> list[dict[str, Any]]:
