@@ -596,7 +596,7 @@ class _Generator:
             if due < self.today and (self.today - due).days <= 40 and (not self.overdue_made or rng.random() < 0.08):
                 self.overdue_made += 1  # this review has not been held yet: the caseload shows it overdue
                 return
-            if self.v2.random() < 0.04 and self._end_without_conference(last, on_plan, last_end, held):
+            if self.v2.random() < 0.015 and self._end_without_conference(last, on_plan, last_end, held):
                 return
             issues = self._drift(issues)
             rows = []
@@ -908,6 +908,18 @@ class _Generator:
                 {r.choice(attended) if attended and r.random() < 0.8 else "childrens_social_care"},
                 key=list(q.codes["csc_or_agency"]).index,
             )
+        if answers["dissent_agencies"] and not answers["escalations"] and r.random() < 0.5:
+            raised = min(dates.add_working_days(date.fromisoformat(answers["conference_date"]), 2), self.today)
+            answers["escalations"] = [
+                q.blank_entry(
+                    "escalations",
+                    type="formal_escalation",
+                    subject="threshold_or_category",
+                    stage=2,
+                    status="resolved" if (self.today - raised).days > 30 else "open",
+                    raised_on=raised.isoformat(),
+                )
+            ]
         for e in answers["escalations"]:
             e["directed_at"] = "childrens_social_care" if r.random() < 0.7 or not attended else r.choice(attended)
             e["from_dissent"] = bool(answers["dissent_agencies"]) and e["type"] == "formal_escalation"
@@ -1161,10 +1173,15 @@ def _summary(
             if held is None or row["conference_date"] > held[0]:
                 latest[child["case_ref"]] = (row["conference_date"], child, row["next_review_due"])
     plan_decisions = gen.q.group("plan_decisions")
-    on_plan = [(c, due) for _d, c, due in latest.values() if c["decision"] in plan_decisions]
+    on_plan = [
+        (c, due)
+        for _d, c, due in latest.values()
+        if c["decision"] in plan_decisions
+        and not (c.get("plan_end_reason") and date.fromisoformat(c["plan_end_date"]) <= today)
+    ]
     longest = 0
     for c, _due in on_plan:
-        start = date.fromisoformat(c["plan_start_date"])
+        start = date.fromisoformat(c.get("original_plan_start_date") or c["plan_start_date"])
         months = (today.year - start.year) * 12 + today.month - start.month
         if dates.add_months(start, months) > today:
             months -= 1
