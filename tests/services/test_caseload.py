@@ -194,3 +194,18 @@ def test_the_local_review_target_is_flagged_before_the_statutory_date_and_follow
     # the review itself keeps the due date it was held against, and whether it was late
     held = svc.get(session, cid).answers  # previous conference 05/10/2026, second review: due 6 months on
     assert (held["review_due_date"], held["review_within_timescale"]) == ("2027-04-05", True)
+
+
+def test_a_pre_birth_plan_continues_after_birth_without_a_new_plan(session):
+    pre = valid_answers("pre_birth_initial", "2026-11-03", [child("B1", "Baby Ash", "plan_started")])
+    pre["children"][0].update(unborn=True, age_years=None)
+    _complete(session, pre)
+    born = valid_answers(
+        "review", "2027-02-02", [child("B1", "Ash", "plan_continues", plan_start="2026-11-03")], family_ref="FAM-1"
+    )
+    born["children"][0].update(unborn=False, age_years=0)
+    born.update(review_number=1, previous_conference_date="2026-11-03")
+    cid = _complete(session, born)
+    [ash] = cl.caseload(session, TODAY)
+    assert (ash.case_ref, ash.child_name, ash.plan_start, ash.conference_id) == ("B1", "Ash", date(2026, 11, 3), cid)
+    assert ash.months_on_plan == 7  # one plan, from the pre-birth conference
