@@ -234,3 +234,26 @@ def test_the_caseload_shows_a_transferred_plans_real_start_and_drops_an_ended_pl
     assert "Plans ended without a conference in the last 90 days: Eli (moved to another authority, 10/05/2027)" in (
         page.summary_label.text()
     )
+
+
+def test_changing_the_review_interval_in_settings_moves_the_open_local_targets_only(qtbot, main_window, db):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from cpchair.gui.dialogs.settings_dialog import SettingsDialog
+    from cpchair.storage.models import Conference
+
+    answers = valid_answers("review", "2027-06-01", [child("R1", "Rae", "plan_continues", plan_start="2026-12-01")])
+    with db.session() as s:
+        cid = conferences.create(s, answers)
+        conferences.complete(s, cid)
+        s.commit()
+        held = conferences.get(s, cid).answers
+    dialog = SettingsDialog(db, main_window)
+    qtbot.addWidget(dialog)
+    dialog.editors["review_interval_months"].setValue(4)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    with db.session() as s:
+        row = s.get(Conference, cid)
+        assert (str(row.next_review_due), str(row.next_review_local_due)) == ("2027-12-01", "2027-10-01")
+        # the review already held keeps the due dates it was held against
+        assert conferences.get(s, cid).answers["review_local_due_date"] == held["review_local_due_date"]
