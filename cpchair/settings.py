@@ -43,7 +43,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
         int,
         "Service",
         "&Review interval (months)",
-        "The interval between review conferences after the first review (at most 6).",
+        "Your service's local target between reviews after the first (at most 6). The statutory 6 months "
+        "still applies: both dates are shown, and changing this recomputes the open ones.",
     ),
     SettingSpec(
         "retention_months",

@@ -80,7 +80,9 @@ def compute(
     ``plans_open_at_end`` looks at each child's latest conference on or before ``period_to`` over all dates.
     Dates may be ISO strings (as in files) or ``date`` objects.
     """
-    q = q or load()
+    # The §6.2 figures are defined on the version 1 code lists (their keys are the contract of ``stats
+    # --json``); version 2 records are counted by the same definitions.
+    q = q or load(1)
     conference_types = tuple(q.codes["conference_type"])
     categories = tuple(q.codes["category"])
     issue_codes = tuple(q.codes["issue"])

@@ -18,12 +18,13 @@ beyond a set lookup or a comparison: the code lists are frozensets worked out on
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
 from cpchair.domain import dates
-from cpchair.domain.questionnaire import Questionnaire, load
+from cpchair.domain.questionnaire import Questionnaire, for_record
+from cpchair.domain.rules import EA_CHECK_CATEGORY, emotional_abuse_issues
 
 ERROR = "error"
 WARNING = "warning"
@@ -31,9 +32,13 @@ WARNING = "warning"
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong. ``code`` names the rule (the message's name in the definition: ``required``,
+    ``category_required``, ...), so callers decide by code and never by the words, which may be reworded."""
+
     path: str
     message: str
     severity: str = ERROR
+    code: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -52,20 +57,10 @@ def icpc_timeliness(strategy: date | None, conference: date | None) -> Timelines
     return Timeliness(due=dates.icpc_due_date(strategy), working_days=days, within=days <= dates.ICPC_WORKING_DAYS)
 
 
-def emotional_abuse_issues(
-    issues: list[str] | tuple[str, ...] | set[str] | None, q: Questionnaire | None = None
-) -> bool:
-    """True when the family's issues meet spec §5: domestic abuse with mental health or substance misuse."""
-    return _ea_issues(issues, _rules(q or load()).ea_cofactors)
-
-
 def _ea_issues(issues: Iterable[Any] | None, cofactors: frozenset[str]) -> bool:
-    """The §5 test itself, shared by ``emotional_abuse_issues`` and the walk (which has the cofactors)."""
+    """The §5 test itself, for the walk (which has the cofactors as a set already)."""
     found = set(issues or ())
     return "domestic_abuse" in found and not cofactors.isdisjoint(found)
-
-
-EA_CHECK_CATEGORY = {"confirmed": "emotional", "changed_to_neglect": "neglect", "changed_to_multiple": "multiple"}
 
 
 def emotional_abuse_prompt_due(record: dict[str, Any], child: dict[str, Any]) -> bool:
@@ -74,22 +69,33 @@ def emotional_abuse_prompt_due(record: dict[str, Any], child: dict[str, Any]) ->
 
 
 def validate_record(record: dict[str, Any], q: Questionnaire | None = None) -> list[Problem]:
-    """Every problem with ``record``, in form order. An empty list means the record can be completed."""
-    return list(_problems(record, _rules(q or load())))
+    """Every problem with ``record``, in form order. An empty list means the record can be completed.
+    Without ``q``, the record is read by the definition of its ``questionnaire_version`` (local answers: the
+    current one), so a version 1 record is held to exactly the version 1 rules."""
+    return list(_all(record, q or for_record(record), True))
 
 
 def errors(record: dict[str, Any], q: Questionnaire | None = None) -> list[Problem]:
     """Only the problems that stop a record being completed (or merged)."""
-    return [p for p in _problems(record, _rules(q or load()), warnings=False) if p.severity == ERROR]
+    return [p for p in _all(record, q or for_record(record), False) if p.severity == ERROR]
 
 
 def first_error(record: dict[str, Any], q: Questionnaire | None = None) -> Problem | None:
     """``errors(record)[0]``, or None: the merge refuses a file on its first broken rule, so the walk stops
     there (and skips what can only warn, such as the bank-holiday check)."""
-    for problem in _problems(record, _rules(q or load()), warnings=False):
+    for problem in _all(record, q or for_record(record), False):
         if problem.severity == ERROR:
             return problem
     return None
+
+
+def _all(record: dict[str, Any], q: Questionnaire, warnings: bool) -> Iterator[Problem]:
+    """The version 1 walk (every version keeps its rules), then what version 2 added."""
+    yield from _problems(record, _rules(q), warnings)
+    if q.version >= 2:
+        from cpchair.domain.validation_v2 import problems_v2
+
+        yield from problems_v2(record, q)
 
 
 _PARSED: dict[str, date | None] = {}  # text -> date (None: not a real date); a few thousand distinct days
@@ -151,31 +157,33 @@ _RULES: dict[int, _Rules] = {}
 
 
 def _rules(q: Questionnaire) -> _Rules:
+    """The walk's view of ``q``: which code list each answer is checked against comes from the definition
+    (each field's ``codes``), never from a second list here."""
     rules = _RULES.get(id(q))
     if rules is None or rules.q is not q:  # the definition is kept in the entry, so its id stays unique
         c = {name: frozenset(values) for name, values in q.codes.items()}
+
+        def of(key: str) -> frozenset[str]:
+            return q.codes_of(q.field(key))
+
         rules = _RULES[id(q)] = _Rules(
             q=q,
-            conference_type=c["conference_type"],
-            delay_reason=c["delay_reason"],
-            issue=c["issue"],
+            conference_type=of("conference_type"),
+            delay_reason=of("delay_reason"),
+            issue=of("issues"),
             decision_initial=c["decision_initial"],
             decision_review=c["decision_review"],
-            category=c["category"],
-            plan_sequence=c["plan_sequence"],
-            participation=c["participation"],
-            emotional_abuse_check=c["emotional_abuse_check"],
-            relationship=c["relationship"],
-            adult_attendance=c["adult_attendance"],
-            not_invited_reason=c["not_invited_reason"],
-            agency=c["agency"],
-            agency_answers=(("attendance", c["agency_attendance"]), ("report", c["agency_report"])),
-            quality=tuple((key, c[key]) for key in q.quality_keys),
-            escalation_answers=(
-                ("type", c["escalation_type"]),
-                ("subject", c["escalation_subject"]),
-                ("status", c["escalation_status"]),
-            ),
+            category=of("children.category"),
+            plan_sequence=of("children.plan_sequence"),
+            participation=of("children.participation"),
+            emotional_abuse_check=of("children.emotional_abuse_check"),
+            relationship=of("adults.relationship"),
+            adult_attendance=of("adults.attendance"),
+            not_invited_reason=of("adults.not_invited_reason"),
+            agency=of("agencies.agency"),
+            agency_answers=(("attendance", of("agencies.attendance")), ("report", of("agencies.report"))),
+            quality=tuple((key, of(f"quality.{key}")) for key in q.quality_keys),
+            escalation_answers=tuple((key, of(f"escalations.{key}")) for key in ("type", "subject", "status")),
             strategy_required=q.group("strategy_required_types"),
             timed=q.group("timed_types"),
             plan_decisions=q.group("plan_decisions"),
@@ -184,11 +192,16 @@ def _rules(q: Questionnaire) -> _Rules:
     return rules
 
 
+def _m(q: Questionnaire, name: str, **kwargs: object) -> tuple[str, str, str]:
+    """(message, severity, code) for ``Problem(path, *_m(q, name, ...))``: the words and the rule's code."""
+    return q.message(name, **kwargs), ERROR, name
+
+
 def _bad_code(path: str, value: Any, q: Questionnaire) -> Problem:
     """The problem with an answer that is not a code of its list: missing, or not one of the answers."""
     if value is None:
-        return Problem(path, q.message("required"))
-    return Problem(path, f"'{value}' is not one of the answers for this question.")
+        return Problem(path, *_m(q, "required"))
+    return Problem(path, f"'{value}' is not one of the answers for this question.", ERROR, "bad_code")
 
 
 def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> Iterator[Problem]:
@@ -226,25 +239,23 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
     raw_conf = record.get("conference_date")
     conf = _date(raw_conf)
     if conf is None:
-        yield Problem("conference_date", q.message("required" if raw_conf is None else "bad_date"))
+        yield Problem("conference_date", *_m(q, "required" if raw_conf is None else "bad_date"))
     elif dates.is_weekend(conf):
         label = q.field("conference_date").plain_label
-        yield Problem("conference_date", q.message("weekend", label=label, weekday=conf.strftime("%A")))
+        yield Problem("conference_date", *_m(q, "weekend", label=label, weekday=conf.strftime("%A")))
     elif warnings and dates.is_bank_holiday(conf):
-        yield Problem("conference_date", f"{dates.format_uk(conf)} is a bank holiday.", WARNING)
+        yield Problem("conference_date", f"{dates.format_uk(conf)} is a bank holiday.", WARNING, "bank_holiday")
 
     raw_strategy = record.get("strategy_discussion_date")
     strategy = _date(raw_strategy)
     if strategy is None:
         if raw_strategy is not None:
-            yield Problem("strategy_discussion_date", q.message("bad_date"))
+            yield Problem("strategy_discussion_date", *_m(q, "bad_date"))
         elif ctype in strategy_required:
-            yield Problem("strategy_discussion_date", q.message("strategy_required"))
+            yield Problem("strategy_discussion_date", *_m(q, "strategy_required"))
     elif conf is not None and strategy > conf:
-        after = q.message(
-            "strategy_after_conference", strategy=dates.format_uk(strategy), conference=dates.format_uk(conf)
-        )
-        yield Problem("strategy_discussion_date", after)
+        after = _m(q, "strategy_after_conference", strategy=dates.format_uk(strategy), conference=dates.format_uk(conf))
+        yield Problem("strategy_discussion_date", *after)
 
     delay = record.get("delay_reason")
     if delay is not None and delay not in delay_reasons:
@@ -252,21 +263,21 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
     if delay is None and strategy is not None and conf is not None and strategy <= conf and ctype in timed:
         days = dates.working_days_between(strategy, conf)  # not icpc_timeliness: its due date is not needed
         if days > dates.ICPC_WORKING_DAYS:
-            yield Problem("delay_reason", q.message("delay_reason_required", days=days))
+            yield Problem("delay_reason", *_m(q, "delay_reason_required", days=days))
 
     if not isinstance(record.get("quorate"), bool):
-        yield Problem("quorate", q.message("required"))
+        yield Problem("quorate", *_m(q, "required"))
 
     issues = record.get("issues") or []
     for i, issue in enumerate(issues):
         if issue not in issue_codes:
             yield _bad_code(f"issues[{i}]", issue, q)
     if len(set(issues)) != len(issues):
-        yield Problem("issues", q.message("duplicate_issue"))
+        yield Problem("issues", *_m(q, "duplicate_issue"))
 
     children = record.get("children") or []
     if not children:
-        yield Problem("children", q.message("no_children"))
+        yield Problem("children", *_m(q, "no_children"))
     is_review = ctype == "review"
     decisions, other_decisions = (
         (decisions_review, decisions_initial) if is_review else (decisions_initial, decisions_review)
@@ -275,14 +286,14 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
     for i, child in enumerate(children):
         unborn = child.get("unborn")
         if not isinstance(unborn, bool):
-            yield Problem(f"children[{i}].unborn", q.message("required"))
+            yield Problem(f"children[{i}].unborn", *_m(q, "required"))
         age = child.get("age_years")
         if unborn is True and age is not None:
-            yield Problem(f"children[{i}].age_years", q.message("unborn_age"))
+            yield Problem(f"children[{i}].age_years", *_m(q, "unborn_age"))
         elif unborn is False and age is None:
-            yield Problem(f"children[{i}].age_years", q.message("age_required"))
+            yield Problem(f"children[{i}].age_years", *_m(q, "age_required"))
         elif age is not None and (not isinstance(age, int) or isinstance(age, bool) or not 0 <= age <= 17):
-            yield Problem(f"children[{i}].age_years", q.message("age_range"))
+            yield Problem(f"children[{i}].age_years", *_m(q, "age_range"))
 
         decision = child.get("decision")
         decision_ok = False
@@ -291,7 +302,7 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
                 decision_ok = True
             elif decision is not None and decision in other_decisions:
                 expected = "initial, pre-birth and transfer-in" if is_review else "review"
-                yield Problem(f"children[{i}].decision", q.message("decision_wrong_type", expected=expected))
+                yield Problem(f"children[{i}].decision", *_m(q, "decision_wrong_type", expected=expected))
             else:
                 yield _bad_code(f"children[{i}].decision", decision, q)
 
@@ -304,26 +315,26 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
             if category not in categories:
                 yield _bad_code(f"children[{i}].category", category, q)
             elif decision_ok:
-                yield Problem(f"children[{i}].category", q.message("category_without_plan"))
+                yield Problem(f"children[{i}].category", *_m(q, "category_without_plan"))
 
         raw_start = child.get("plan_start_date")
         start = _date(raw_start)
         if start is None and raw_start is not None:
-            yield Problem(f"children[{i}].plan_start_date", q.message("bad_date"))
+            yield Problem(f"children[{i}].plan_start_date", *_m(q, "bad_date"))
         elif not decision_ok:
             pass
         elif decision == "plan_started":
             if start != conf and conf is not None:
-                must = q.message("plan_start_must_equal", conference=dates.format_uk(conf))
-                yield Problem(f"children[{i}].plan_start_date", must)
+                must = _m(q, "plan_start_must_equal", conference=dates.format_uk(conf))
+                yield Problem(f"children[{i}].plan_start_date", *must)
         elif is_review:
             if start is None:
-                yield Problem(f"children[{i}].plan_start_date", q.message("plan_start_required"))
+                yield Problem(f"children[{i}].plan_start_date", *_m(q, "plan_start_required"))
             elif conf is not None and start >= conf:
-                before = q.message("plan_start_before", conference=dates.format_uk(conf))
-                yield Problem(f"children[{i}].plan_start_date", before)
+                before = _m(q, "plan_start_before", conference=dates.format_uk(conf))
+                yield Problem(f"children[{i}].plan_start_date", *before)
         elif start is not None:
-            yield Problem(f"children[{i}].plan_start_date", q.message("plan_start_not_applicable"))
+            yield Problem(f"children[{i}].plan_start_date", *_m(q, "plan_start_not_applicable"))
 
         sequence = child.get("plan_sequence")
         if sequence not in plan_sequences:
@@ -339,7 +350,7 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
                 if ea_issues is None:
                     ea_issues = _ea_issues(issues, ea_cofactors)
                 if not (ea_issues and on_plan and EA_CHECK_CATEGORY[check] == category):
-                    yield Problem(f"children[{i}].emotional_abuse_check", q.message("ea_check_not_applicable"))
+                    yield Problem(f"children[{i}].emotional_abuse_check", *_m(q, "ea_check_not_applicable"))
 
     for i, adult in enumerate(record.get("adults") or []):
         relationship = adult.get("relationship")
@@ -348,20 +359,20 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
         invited = adult.get("invited")
         invited_ok = isinstance(invited, bool)
         if not invited_ok:
-            yield Problem(f"adults[{i}].invited", q.message("required"))
+            yield Problem(f"adults[{i}].invited", *_m(q, "required"))
         attendance = adult.get("attendance")
         if attendance not in adult_attendances:
             yield _bad_code(f"adults[{i}].attendance", attendance, q)
         elif invited_ok and (attendance == "not_invited") == invited:
-            yield Problem(f"adults[{i}].attendance", q.message("not_invited_consistent"))
+            yield Problem(f"adults[{i}].attendance", *_m(q, "not_invited_consistent"))
         reason = adult.get("not_invited_reason")
         if invited is False:
             if reason is None:
-                yield Problem(f"adults[{i}].not_invited_reason", q.message("not_invited_reason_required"))
+                yield Problem(f"adults[{i}].not_invited_reason", *_m(q, "not_invited_reason_required"))
             elif reason not in not_invited_reasons:
                 yield _bad_code(f"adults[{i}].not_invited_reason", reason, q)
         elif reason is not None:
-            yield Problem(f"adults[{i}].not_invited_reason", q.message("not_invited_reason_not_applicable"))
+            yield Problem(f"adults[{i}].not_invited_reason", *_m(q, "not_invited_reason_not_applicable"))
         for j, agency in enumerate(adult.get("engaged_agencies") or []):
             if agency not in agency_codes:
                 yield _bad_code(f"adults[{i}].engaged_agencies[{j}]", agency, q)
@@ -372,22 +383,22 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
         if agency not in agency_codes:
             yield _bad_code(f"agencies[{i}].agency", agency, q)
         elif agency in seen:
-            yield Problem(f"agencies[{i}].agency", q.message("duplicate_agency", agency=q.label("agency", agency)))
+            yield Problem(f"agencies[{i}].agency", *_m(q, "duplicate_agency", agency=q.label("agency", agency)))
         else:
             seen.add(agency)
         invited = entry.get("invited")
         if not isinstance(invited, bool):
-            yield Problem(f"agencies[{i}].invited", q.message("required"))
+            yield Problem(f"agencies[{i}].invited", *_m(q, "required"))
             continue
         for key, answer_codes in agency_answers:
             value = entry.get(key)
             if invited:
                 if value is None:
-                    yield Problem(f"agencies[{i}].{key}", q.message("agency_invited_needs"))
+                    yield Problem(f"agencies[{i}].{key}", *_m(q, "agency_invited_needs"))
                 elif value not in answer_codes:
                     yield _bad_code(f"agencies[{i}].{key}", value, q)
             elif value is not None:
-                yield Problem(f"agencies[{i}].{key}", q.message("agency_not_invited"))
+                yield Problem(f"agencies[{i}].{key}", *_m(q, "agency_not_invited"))
 
     quality = record.get("quality") or {}
     for key, answer_codes in quality_answers:
@@ -402,7 +413,7 @@ def _problems(record: dict[str, Any], rules: _Rules, warnings: bool = True) -> I
                 yield _bad_code(f"escalations[{i}].{key}", value, q)
         stage = esc.get("stage")
         if not isinstance(stage, int) or isinstance(stage, bool) or not 1 <= stage <= 4:
-            yield Problem(f"escalations[{i}].stage", q.message("stage_range"))
+            yield Problem(f"escalations[{i}].stage", *_m(q, "stage_range"))
         raised = esc.get("raised_on")
         if _date(raised) is None:
-            yield Problem(f"escalations[{i}].raised_on", q.message("bad_date" if raised else "required"))
+            yield Problem(f"escalations[{i}].raised_on", *_m(q, "bad_date" if raised else "required"))

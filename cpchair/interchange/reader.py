@@ -4,7 +4,8 @@ Why so strict: a file comes from another computer through a shared folder, so it
 written by a newer cpchair, or tampered with, and an unknown key could carry personal data. Every check
 runs here, on the bytes alone, so a rejected file changes nothing: the size (read no further than a limit),
 UTF-8 without a byte-order mark, JSON (no NaN, no decimals, no runaway nesting), the format and its version,
-the JSON Schema (compiled once by ``schema_check``), ``record_count``, ``payload_sha256``, real calendar
+the questionnaire versions of the records, the JSON Schema (checked by ``jsonschema-rs``, see
+``schema_validation``), ``record_count``, ``payload_sha256``, real calendar
 dates in timestamps, unique ids, and the cross-field rules of ``cpchair.domain.validation``.
 
 The first problem found is the reason given, in a sentence the coordinator can act on. The canonical JSON
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -27,7 +27,7 @@ from cpchair.errors import FormatError
 from cpchair.gcpause import paused_gc
 from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
-from cpchair.interchange.schema_check import compile_schema, first_violation
+from cpchair.interchange.schema_validation import first_violation
 
 #: A chair's snapshot is ~2 kB per conference; 100 MB is far beyond any real service's files.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -61,12 +61,6 @@ class _Reject(Exception):
 def schema() -> dict[str, Any]:
     text = resources.files("cpchair.interchange").joinpath("schema_v1.json").read_text("utf-8")
     return json.loads(text)
-
-
-@cache
-def _schema_ok() -> Callable[[Any], bool]:
-    """The schema compiled once by our own checker (``schema_check``): yes or no, fast."""
-    return compile_schema(schema())
 
 
 def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -165,12 +159,10 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
     if version != FORMAT_VERSION or isinstance(version, bool):
         raise _Reject(f"format_version must be {FORMAT_VERSION}, not {str(version)[:40]}")
 
-    if not _schema_ok()(doc):
-        found = first_violation(schema(), doc)
-        # found is never None when the predicate said no (tests hold both halves to jsonschema); if it were,
-        # the file is still refused.
-        reason = found.message if found else "it breaks a rule of the schema"
-        raise _Reject(f"it does not match the export format: {_cut(reason)}")
+    _check_questionnaire_versions(doc)
+    found = first_violation(schema(), doc, _Decimal)
+    if found is not None:
+        raise _Reject(f"it does not match the export format: {_cut(found.message)}")
 
     payload = doc["payload"]
     conferences: list[dict[str, Any]] = payload["conferences"]
@@ -208,12 +200,12 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
         seen.add(m["id"])
         _check_timestamp(f"deletion marker {m['id']}: deleted_at", m["deleted_at"])
 
-    from cpchair.domain.questionnaire import load
+    from cpchair.domain.questionnaire import for_record
     from cpchair.domain.validation import first_error
 
-    q = load()
     for rec in conferences:
-        first = first_error(rec, q)  # the same rules as the form; the walk stops at the first error
+        # The same rules as the form, of the record's own questionnaire version; the walk stops at the first.
+        first = first_error(rec, for_record(rec))
         if first is not None:
             raise _Reject(f"conference {rec['id']} breaks a rule at {first.path}: {first.message}")
 
@@ -228,6 +220,25 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
         digests=digests,
         deleted=deleted,
     )
+
+
+def _check_questionnaire_versions(doc: dict[str, Any]) -> None:
+    """A record of a questionnaire newer than this release knows: refused with the same advice as a newer
+    format, before the schema would call it merely wrong."""
+    from cpchair.domain.questionnaire import KNOWN_VERSIONS
+
+    payload = doc.get("payload")
+    conferences = payload.get("conferences") if isinstance(payload, dict) else None
+    if not isinstance(conferences, list):
+        return
+    newest = KNOWN_VERSIONS[-1]
+    for rec in conferences:
+        version = rec.get("questionnaire_version") if isinstance(rec, dict) else None
+        if version.__class__ is int and version > newest:
+            raise _Reject(
+                f"it holds conferences recorded on a newer questionnaire (version {version}; this cpchair reads "
+                f"versions up to {newest}). Update cpchair to merge it"
+            )
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -5,7 +5,7 @@ document may grow keys (a form helper, a future local field) and anything not na
 never leave the laptop. So the exported keys are exactly the definition's non-local fields, plus the
 pseudonymous keys and the row's identity columns; local-only fields (family and case references, names,
 notes) are dropped because they are marked ``local`` in the definition, and the case references are
-replaced by HMAC keys (``services/pseudonym.py``).
+replaced by HMAC keys (``interchange/keys.py``).
 
 Built for speed: the exporter calls ``to_record`` 20,000 times, so the field lists are computed once and
 each call is plain dict work.
@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from cpchair.domain import questionnaire
-from cpchair.services.pseudonym import child_key, family_key
+from cpchair.interchange.keys import child_key, family_key
 
 
 @dataclass(frozen=True)

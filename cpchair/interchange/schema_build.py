@@ -1,18 +1,24 @@
-"""Build ``schema_v1.json`` (the JSON Schema of interchange-v1) from the questionnaire definition.
+"""Build ``schema_v1.json`` (the JSON Schema of an interchange-v1 export file) from the questionnaire
+definitions.
 
-Why generated: the code lists live once, in ``questionnaire_v1.toml``. Writing them a second time by hand
-in the schema would let the form and the importer drift apart. The schema file is committed (the importer
-and other releases read it as a plain file) and a test checks that it equals what this module builds, so
-a code added to the definition without regenerating fails the suite.
+Why generated: the code lists live once, in ``questionnaire_v1.toml`` and ``questionnaire_v2.toml``.
+Writing them a second time by hand in the schema would let the form and the importer drift apart. The
+schema file is committed (the importer and other releases read it as a plain file) and a test checks that
+it equals what this module builds, so a code added to a definition without regenerating fails the suite.
+
+A file carries records of every questionnaire version side by side: ``definitions.conference`` sends a
+record whose ``questionnaire_version`` is 1 to ``conference_v1`` (built from the version 1 definition,
+exactly the rules of interchange-v1 §4) and any other to ``conference_v2``. A version newer than this
+release knows is refused by the reader before the schema, with the "update cpchair" message.
 
 Regenerate with ``python -m cpchair.interchange.schema_build``.
 
 The schema is deliberately strict (``additionalProperties: false`` everywhere, every code an enum,
 bounded integers, strings and arrays) because a file is rejected whole for any key the spec does not name.
 Rules that JSON Schema cannot say (cross-field rules, real calendar dates, one entry per agency) are
-checked by ``cpchair.domain.validation``. The importer compiles this schema into its own checker
-(``cpchair.interchange.schema_check``); the tests hold that checker to ``jsonschema`` (a dev dependency),
-which implements Draft-07, the draft the schema declares.
+checked by ``cpchair.domain.validation``. The importer checks files with ``jsonschema-rs``
+(``cpchair.interchange.schema_validation``); the tests hold it to ``jsonschema`` (a dev dependency), which
+also implements Draft-07, the draft the schema declares.
 """
 
 from __future__ import annotations
@@ -45,8 +51,10 @@ SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$", "maxLength": 64}
 # Spec §3: readers treat keys as opaque strings of at most 64 characters; ours are ck_/fk_ + 32 hex.
 KEY_MAX = 64
 MAX_INT = 2**31 - 1
-# Generous ceilings so hostile input cannot make the merge allocate without bound.
+# Generous ceilings so hostile input cannot make the merge allocate without bound (version 2 keeps them in
+# the definition as ``max_items``; version 1 is frozen as published).
 REPEAT_MAX = {"children": 50, "adults": 50, "escalations": 100}
+REFS = {"children": "child", "adults": "adult", "agencies": "agency", "escalations": "escalation"}
 TEXT_MAX = 200
 
 
@@ -68,6 +76,7 @@ def _codes(q: questionnaire.Questionnaire, spec: str) -> list[str]:
 
 
 def _field_schema(q: questionnaire.Questionnaire, f: questionnaire.Field, ref_name: str) -> dict[str, Any]:
+    """One answer's schema: its type, code list and limits, all from the definition."""
     if f.kind == "choice":
         s: dict[str, Any] = {"type": "string", "enum": _codes(q, f.codes or "")}
     elif f.kind == "multi":
@@ -89,7 +98,9 @@ def _field_schema(q: questionnaire.Questionnaire, f: questionnaire.Field, ref_na
         s = {"type": "array", "items": {"$ref": f"#/definitions/{ref_name}"}}
         if f.min:
             s["minItems"] = f.min
-        if f.key == "agencies":
+        if f.max_items is not None:
+            s["maxItems"] = f.max_items
+        elif f.key == "agencies":
             s["maxItems"] = len(q.codes["agency"])
         else:
             s["maxItems"] = REPEAT_MAX[f.key]
@@ -108,11 +119,10 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_schema() -> dict[str, Any]:
-    """The full schema of an export file, built from the questionnaire definition."""
-    q = questionnaire.load()
-    definitions: dict[str, Any] = {"uuid": UUID, "date": DATE, "timestamp": TIMESTAMP}
-
+def record_definitions(q: questionnaire.Questionnaire) -> dict[str, Any]:
+    """The definitions of one questionnaire version's record (``conference_v<N>``, ``child_v<N>``, ...)."""
+    suffix = f"_v{q.version}"
+    definitions: dict[str, Any] = {}
     record: dict[str, Any] = {
         "id": {"$ref": "#/definitions/uuid"},
         "revision": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
@@ -130,7 +140,7 @@ def build_schema() -> dict[str, Any]:
                 quality[f.key.split(".", 1)[1]] = _field_schema(q, f, "")
                 continue
             if f.kind == "repeat":
-                ref = {"children": "child", "adults": "adult", "agencies": "agency", "escalations": "escalation"}[f.key]
+                ref = REFS[f.key] + suffix
                 item: dict[str, Any] = {"child_key": _key("ck")} if f.key == "children" else {}
                 for sub in f.fields:
                     if not sub.local:
@@ -139,9 +149,23 @@ def build_schema() -> dict[str, Any]:
                 record[f.key] = _field_schema(q, f, ref)
             else:
                 record[f.key] = _field_schema(q, f, "")
-    record["quality"] = {"$ref": "#/definitions/quality"}
-    definitions["quality"] = _object(quality)
-    definitions["conference"] = _object(record)
+    record["quality"] = {"$ref": f"#/definitions/quality{suffix}"}
+    definitions["quality" + suffix] = _object(quality)
+    definitions["conference" + suffix] = _object(record)
+    return definitions
+
+
+def build_schema() -> dict[str, Any]:
+    """The full schema of an export file, built from the questionnaire definitions."""
+    definitions: dict[str, Any] = {"uuid": UUID, "date": DATE, "timestamp": TIMESTAMP}
+    for version in questionnaire.KNOWN_VERSIONS:
+        definitions.update(record_definitions(questionnaire.load(version)))
+    # A record is read by its own questionnaire version (the reader has refused unknown versions already).
+    definitions["conference"] = {
+        "if": {"properties": {"questionnaire_version": {"const": 1}}, "required": ["questionnaire_version"]},
+        "then": {"$ref": "#/definitions/conference_v1"},
+        "else": {"$ref": "#/definitions/conference_v2"},
+    }
     definitions["deleted"] = _object(
         {
             "id": {"$ref": "#/definitions/uuid"},
@@ -174,8 +198,8 @@ def build_schema() -> dict[str, Any]:
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://cpchair.invalid/schema/interchange-v1.json",
         "title": "cpchair export file, interchange format version 1",
-        "description": "Generated from cpchair/domain/definitions/questionnaire_v1.toml by "
-        "cpchair.interchange.schema_build; do not edit by hand.",
+        "description": "Generated from cpchair/domain/definitions/questionnaire_v1.toml and questionnaire_v2.toml "
+        "by cpchair.interchange.schema_build; do not edit by hand.",
         **envelope,
         "definitions": definitions,
     }

@@ -1,9 +1,10 @@
 """Create, save, complete, list and delete a chair's conferences.
 
-``answers`` is the questionnaire in the shape of interchange-v1 §4 plus the local-only keys of the
+``answers`` is the questionnaire (version 2, docs/questionnaire-v2.md) plus the local-only keys of the
 definition (family reference and name, each child's case reference and name, each adult's name, notes).
-Every save increments ``revision`` (spec §4), refreshes the columns the list and caseload read, and keeps
-the record complete only while it is valid.
+Blank records and defaults come from the definition. Every save runs the rules (what does not apply is
+blanked, derived answers worked out), increments ``revision`` (spec §4), refreshes the columns the list
+and caseload read, and keeps the record complete only while it is valid.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from cpchair import settings
-from cpchair.domain import dates
+from cpchair.domain import dates, rules
 from cpchair.domain.local_rules import completion_problems
 from cpchair.domain.questionnaire import load
 from cpchair.domain.validation import Problem
@@ -56,74 +57,63 @@ class ConferenceDetail:
 
 
 def blank_child() -> dict[str, Any]:
-    return {
-        "case_ref": "",
-        "name": "",
-        "unborn": False,
-        "age_years": None,
-        "decision": None,
-        "category": None,
-        "plan_start_date": None,
-        "plan_sequence": None,
-        "participation": None,
-        "emotional_abuse_check": None,
-    }
+    """A new child, as the definition's defaults make it."""
+    return load().blank_entry("children")
 
 
 def blank_adult() -> dict[str, Any]:
-    return {
-        "name": "",
-        "relationship": None,
-        "invited": True,
-        "attendance": None,
-        "not_invited_reason": None,
-        "engaged_agencies": [],
-    }
+    return load().blank_entry("adults")
 
 
 def blank_agency(agency: str | None = None) -> dict[str, Any]:
-    return {"agency": agency, "invited": True, "attendance": None, "report": None}
+    return load().blank_entry("agencies", agency=agency)
 
 
 def blank_escalation() -> dict[str, Any]:
-    return {"type": None, "subject": None, "stage": 1, "status": "open", "raised_on": None}
+    return load().blank_entry("escalations")
 
 
 def blank_answers(conference_type: str | None = None) -> dict[str, Any]:
-    """A new questionnaire: every key present, nothing answered but sensible defaults."""
-    q = load()
-    return {
-        "family_ref": "",
-        "family_name": "",
-        "notes": "",
-        "conference_type": conference_type,
-        "conference_date": None,
-        "strategy_discussion_date": None,
-        "delay_reason": None,
-        "quorate": True,
-        "children": [blank_child()],
-        "issues": [],
-        "adults": [],
-        "agencies": [],
-        "quality": {k: None for k in q.quality_keys},
-        "escalations": [],
-    }
+    """A new questionnaire: every key present, nothing answered but the definition's defaults."""
+    return load().blank(conference_type)
+
+
+def _plan_children(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Children on a plan after this conference whose plan did not end later without a conference."""
+    plan = load().group("plan_decisions")
+    return [c for c in answers.get("children") or [] if c.get("decision") in plan and not c.get("plan_end_reason")]
+
+
+def next_review(
+    answers: dict[str, Any], interval_months: int = dates.DEFAULT_REVIEW_INTERVAL_MONTHS
+) -> tuple[date | None, date | None]:
+    """(statutory, local target) dates the next review conference is due by; (None, None) when no child
+    stays on a plan.
+
+    After an initial, pre-birth or transfer-in conference that starts a plan: 3 months (both). After a
+    review where a plan continues: 6 months, and the service's local interval as a second, earlier target.
+    An adjourned conference is due again on the date it reconvenes.
+    """
+    conf = dates.parse_iso(answers.get("conference_date") or None)
+    if conf is None:
+        return None, None
+    if answers.get("adjourned") is True:
+        again = dates.parse_iso(answers.get("reconvene_date") or None)
+        return again, again
+    on_plan = _plan_children(answers)
+    if not on_plan:
+        return None, None
+    if answers.get("conference_type") == "review":
+        statutory, local = rules.review_months(2, interval_months)
+    else:
+        statutory = local = dates.FIRST_REVIEW_MONTHS
+    return dates.add_months(conf, statutory), dates.add_months(conf, local)
 
 
 def review_due(answers: dict[str, Any], interval_months: int = dates.DEFAULT_REVIEW_INTERVAL_MONTHS) -> date | None:
-    """When the next review conference is due, or None when no child stays on a plan.
-
-    After an initial, pre-birth or transfer-in conference that starts a plan: 3 months. After a review
-    where a plan continues: the service's interval (default 6 months).
-    """
-    conf = answers.get("conference_date")
-    if not conf:
-        return None
-    decisions = {c.get("decision") for c in answers.get("children") or []}
-    conf_date = date.fromisoformat(conf)
-    if answers.get("conference_type") == "review":
-        return dates.add_months(conf_date, interval_months) if "plan_continues" in decisions else None
-    return dates.add_months(conf_date, dates.FIRST_REVIEW_MONTHS) if "plan_started" in decisions else None
+    """The date the chair schedules the next review for: the local target (the statutory date when the
+    service keeps the statutory 6 months)."""
+    return next_review(answers, interval_months)[1]
 
 
 def summary_columns(
@@ -134,13 +124,39 @@ def summary_columns(
     One definition serves the ORM save below and bulk writers (the demo data), so they cannot drift.
     """
     conf = answers.get("conference_date")
+    statutory, local = next_review(answers, interval_months)
     return {
         "conference_type": answers.get("conference_type"),
         "conference_date": date.fromisoformat(conf) if conf else None,
         "family_ref": (answers.get("family_ref") or "").strip(),
         "family_name": (answers.get("family_name") or "").strip(),
-        "next_review_due": review_due(answers, interval_months),
+        "next_review_due": statutory,
+        "next_review_local_due": local,
     }
+
+
+def recompute_review_targets(session: Session) -> int:
+    """After the service's review interval changed: every conference's next review dates again (the open
+    ones are what the caseload flags). A review already held keeps the due dates it was held against, and
+    whether it was late, in its answers: lateness is never rewritten. Returns how many rows changed."""
+    interval = settings.get(session, "review_interval_months")
+    changed = 0
+    rows = session.execute(
+        select(Conference.id, Conference.answers, Conference.next_review_due, Conference.next_review_local_due).where(
+            Conference.deleted_at.is_(None)
+        )
+    ).all()
+    for cid, answers, due, local_due in rows:
+        statutory, local = next_review(answers or {}, interval)
+        if (statutory, local) != (due, local_due):
+            session.execute(
+                update(Conference)
+                .where(Conference.id == cid)
+                .values(next_review_due=statutory, next_review_local_due=local)
+            )
+            changed += 1
+    session.flush()
+    return changed
 
 
 def child_columns(answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -156,9 +172,18 @@ def child_columns(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "decision": child.get("decision"),
                 "category": child.get("category"),
                 "plan_start_date": date.fromisoformat(start) if start else None,
+                "original_plan_start_date": dates.parse_iso(child.get("original_plan_start_date") or None),
+                "plan_end_reason": child.get("plan_end_reason"),
+                "plan_end_date": dates.parse_iso(child.get("plan_end_date") or None),
             }
         )
     return rows
+
+
+def prepare(session: Session, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers as they are saved: the rules (``domain.rules.normalise``) blank what does not apply and
+    work out what is derived (quorum, due dates), on every save, whoever calls."""
+    return rules.normalise(answers, load(), local_interval_months=settings.get(session, "review_interval_months"))
 
 
 def _apply(session: Session, row: Conference, answers: dict[str, Any]) -> None:
@@ -186,7 +211,7 @@ def create(
         answers={},
     )
     session.add(row)
-    _apply(session, row, answers or blank_answers())
+    _apply(session, row, prepare(session, answers or blank_answers()))
     session.flush()
     audit.record_event(session, "create", conference_id=row.id, now=stamp)
     return row.id
@@ -215,6 +240,7 @@ def get(session: Session, conference_id: str) -> ConferenceDetail:
 def save(session: Session, conference_id: str, answers: dict[str, Any], *, now: str | None = None) -> ConferenceDetail:
     """Save answers (a draft may be incomplete). A complete record that becomes invalid returns to draft."""
     row = _row(session, conference_id)
+    answers = prepare(session, answers)
     if row.answers == answers:
         return get(session, conference_id)
     _apply(session, row, answers)

@@ -34,9 +34,10 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from cpchair import settings
-from cpchair.domain import dates
+from cpchair.domain import dates, rules
+from cpchair.domain.local_rules import completion_problems
 from cpchair.domain.questionnaire import Questionnaire, load
-from cpchair.domain.validation import EA_CHECK_CATEGORY, emotional_abuse_issues, errors
+from cpchair.domain.rules import EA_CHECK_CATEGORY, emotional_abuse_issues
 from cpchair.errors import CpchairError
 from cpchair.services import audit, pseudonym
 from cpchair.services.conferences import COMPLETE, DRAFT, child_columns, summary_columns
@@ -241,6 +242,36 @@ ESCALATION_SUBJECT = Pick(
         "other": 3,
     },
 )
+# Version 2 questions (docs/questionnaire-v2.md): Working Together 2023, quorum, adjournment, endings.
+SW_ATTENDS = Pick("csc_attendance", {"attended": 80, "attended_virtually": 16, "apologies": 3, "did_not_attend": 1})
+TM_ATTENDS = Pick("csc_attendance", {"attended": 15, "attended_virtually": 15, "apologies": 10, "not_invited": 60})
+LEAD_ROLE = Pick("lead_practitioner_role", {"social_worker": 85, "advanced_practitioner": 10, "team_manager": 5})
+ADVOCACY = Pick(
+    "parent_advocacy", {"advocate_present": 12, "supporter_present": 25, "offered_declined": 38, "not_offered": 25}
+)
+CHAIR_MET = Pick("chair_met_parents", {"met_all": 62, "met_some": 20, "offered_declined": 10, "not_met": 8})
+REPORTS_SHARED = Pick(
+    "reports_shared_with_family",
+    {"all_two_days_before": 48, "some_two_days_before": 27, "less_than_two_days": 18, "not_shared": 7},
+)
+FAMILY_NETWORK = Pick(
+    "family_network_meeting",
+    {"already_held": 22, "recommended": 38, "considered_not_appropriate": 25, "not_considered": 15},
+)
+EXCLUSION = Pick("exclusion_reason", {"risk_of_violence": 70, "risk_to_child": 20, "disruptive": 10})
+OUTCOME = Pick("escalation_outcome", {"agreed": 70, "not_agreed": 15, "escalated_further": 10, "withdrawn": 5})
+ADJOURN = Pick(
+    "adjournment_reason",
+    {"information_missing": 45, "agency_absent": 20, "family_absent": 15, "interpreter_not_available": 10, "other": 10},
+)
+PLAN_END = Pick(
+    "plan_end_without_conference",
+    {"moved_to_other_authority": 45, "became_looked_after": 40, "died": 1, "other": 14},
+)
+RATIONALES = (
+    "Not the child's father (confirmed by DNA test); no contact with the child.",
+    "Has had no contact with the child for many years and holds no parental responsibility.",
+)
 
 # Agencies: (invited at an initial-type conference is decided by relevance below) attendance rate at
 # initial-type conferences, at reviews, and the rate of reports; after the service report's figures
@@ -338,9 +369,21 @@ def _iso(d: date | None) -> str | None:
 class _Generator:
     """Simulates families one after another until ``target`` conferences exist."""
 
-    def __init__(self, q: Questionnaire, rng: random.Random, today: date, interval: int, now: datetime) -> None:
+    def __init__(
+        self,
+        q: Questionnaire,
+        rng: random.Random,
+        today: date,
+        interval: int,
+        now: datetime,
+        v2_rng: random.Random | None = None,
+    ) -> None:
         self.q = q
         self.rng = rng
+        # Version 2 answers come from a stream of their own, so the version 1 answers (and the proportions the
+        # tests hold them to) are what they were for the same seed.
+        self.v2 = v2_rng or random.Random(0)
+        self.original_start: dict[str, date] = {}  # case_ref -> the real start of a plan taken over
         self.today = today
         self.now = now
         self.interval = interval
@@ -445,8 +488,10 @@ class _Generator:
         """One episode: the initial-type conference and, when a plan starts, its reviews."""
         rng = self.rng
         strategy = _next_working_day(start)
+        extra: dict[str, Any] = {}
         if kind == "transfer_in":
             conf = dates.add_working_days(strategy, rng.randint(5, 15))
+            extra["transfer_notified_date"] = strategy.isoformat()  # the day this service was told of the move
             strategy = None
         else:
             days = DAYS_WITHIN(rng) if rng.random() < ICPC_WITHIN_SHARE else DAYS_LATE(rng)
@@ -483,6 +528,8 @@ class _Generator:
         issues = list(fam.issues)
         checks: dict[str, str | None] = {}
         rows = []
+        if kind == "pre_birth_initial":
+            extra["expected_delivery_date"] = max(c.birth for c in children).isoformat()
         for c in children:
             category, check = self._ea(categories[c.case_ref], issues, decisions[c.case_ref], None)
             categories[c.case_ref], checks[c.case_ref] = category, check
@@ -491,7 +538,12 @@ class _Generator:
                     c, conf, decisions[c.case_ref], category, conf if category else None, sequence, check
                 )
             )
-        self._add(fam, kind, conf, strategy, delay, rows, issues, target)
+            if kind == "transfer_in" and category:
+                self.original_start[c.case_ref] = conf - timedelta(days=self.v2.randint(60, 420))
+                rows[-1]["original_plan_start_date"] = self.original_start[c.case_ref].isoformat()
+        if kind == "initial" and self.v2.random() < 0.04:
+            self._adjourned(fam, conf, strategy, children, sequence, target)
+        self._add(fam, kind, conf, strategy, delay, rows, issues, target, extra)
         on_plan = [c for c in children if decisions[c.case_ref] == "plan_started"]
         if not on_plan or len(self.records) >= target:
             return
@@ -518,6 +570,8 @@ class _Generator:
                 break
         early_leaver = on_plan[-1] if len(on_plan) > 1 and rng.random() < 0.08 else None
         last_end = plan_start
+        start_categories = dict(categories)
+        last = len(self.records) - 1  # the conference that started the plan
         for n in range(1, ending + 1):
             if n == 1:
                 due = dates.add_months(plan_start, dates.FIRST_REVIEW_MONTHS)
@@ -542,6 +596,8 @@ class _Generator:
             if due < self.today and (self.today - due).days <= 40 and (not self.overdue_made or rng.random() < 0.08):
                 self.overdue_made += 1  # this review has not been held yet: the caseload shows it overdue
                 return
+            if self.v2.random() < 0.015 and self._end_without_conference(last, on_plan, last_end, held):
+                return
             issues = self._drift(issues)
             rows = []
             staying = []
@@ -557,6 +613,7 @@ class _Generator:
                 else:
                     decision = "plan_continues"
                 category = categories[c.case_ref] if decision == "plan_continues" else None
+                before = category
                 if category and rng.random() < 0.03:
                     category = rng.choice(("neglect", "multiple"))
                     categories[c.case_ref] = category
@@ -564,9 +621,16 @@ class _Generator:
                 categories[c.case_ref] = category if category else categories[c.case_ref]
                 checks[c.case_ref] = check
                 rows.append(self._child_answers(c, held, decision, category, plan_start, sequence, check))
+                rows[-1]["category_at_plan_start"] = start_categories.get(c.case_ref)
+                if before and category and before != category:
+                    rows[-1]["category_changed_from"] = before
+                if c.case_ref in self.original_start:
+                    rows[-1]["original_plan_start_date"] = self.original_start[c.case_ref].isoformat()
                 if decision == "plan_continues":
                     staying.append(c)
-            self._add(fam, "review", held, None, None, rows, issues, target)
+            extra = {"review_number": n, "previous_conference_date": last_end.isoformat()}
+            self._add(fam, "review", held, None, None, rows, issues, target, extra)
+            last = len(self.records) - 1
             last_end = held
             on_plan = staying
             if not on_plan or len(self.records) >= target:
@@ -773,7 +837,9 @@ class _Generator:
         agencies = self._agencies(fam, kind, conf, children, issues)
         attended = sum(1 for a in agencies if a["attendance"] in ("attended", "attended_virtually"))
         quality = self._quality(on_plan, kind == "review", fam.interpreter)
-        return {
+        blank = self.q.blank(kind)
+        blank["children"] = [{**self.q.blank_entry("children"), **c} for c in children]
+        return blank | {
             "family_ref": fam.ref,
             "family_name": fam.name,
             "notes": self.rng.choice(NOTES) if self.rng.random() < 0.35 else "",
@@ -782,13 +848,141 @@ class _Generator:
             "strategy_discussion_date": _iso(strategy),
             "delay_reason": delay,
             "quorate": attended >= 2,
-            "children": children,
+            "children": blank["children"],
             "issues": list(issues),
             "adults": self._adults(fam, issues),
             "agencies": agencies,
             "quality": quality,
             "escalations": self._escalations(conf, quality),
         }
+
+    def _v2_answers(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """The questions version 2 added, answered as a service records them today (from ``self.v2``)."""
+        r = self.v2
+        q = self.q
+        kind = answers["conference_type"]
+        answers["adults"] = [{**q.blank_entry("adults"), **a} for a in answers["adults"]]
+        answers["agencies"] = [{**q.blank_entry("agencies"), **a} for a in answers["agencies"]]
+        answers["escalations"] = [{**q.blank_entry("escalations"), **e} for e in answers["escalations"]]
+        answers["social_worker_attendance"] = SW_ATTENDS(r)
+        answers["team_manager_attendance"] = TM_ATTENDS(r)
+        on_plan = any(c.get("decision") in ("plan_started", "plan_continues") for c in answers["children"])
+        if on_plan or kind == "review":
+            answers["lead_practitioner_role"] = LEAD_ROLE(r)
+            answers["lead_practitioner_agency"] = "childrens_social_care" if r.random() < 0.97 else "nspcc"
+        answers["parent_advocacy"] = ADVOCACY(r)
+        answers["chair_met_parents"] = CHAIR_MET(r)
+        answers["reports_shared_with_family"] = REPORTS_SHARED(r)
+        answers["family_network_meeting"] = FAMILY_NETWORK(r)
+        for c in answers["children"]:
+            if c.get("category") == "multiple":
+                c["category_components"] = sorted(
+                    r.sample(["neglect", "emotional", "physical", "sexual"], r.choice((2, 2, 3))),
+                    key=list(q.codes["category_component"]).index,
+                )
+            c["child_seen"], c["views_route"] = self._seen(c)
+        for a in answers["adults"]:
+            rel = a["relationship"]
+            parent = rel in ("mother", "birth_father")
+            a["parental_responsibility"] = (
+                ("yes" if r.random() < 0.9 else "not_known") if parent else ("no" if r.random() < 0.85 else "yes")
+            )
+            lives = {"mother": 0.92, "birth_father": 0.35, "step_father_or_partner": 0.8, "kinship_carer": 0.3}
+            a["lives_in_household"] = "yes" if r.random() < lives.get(rel, 0.2) else "no"
+            if a.get("not_invited_reason") == "not_relevant":
+                a["not_relevant_rationale"] = r.choice(RATIONALES)
+            if (
+                a.get("invited")
+                and rel in self.male
+                and "domestic_abuse" in answers["issues"]
+                and a.get("attendance") in ("attended_all", "attended_part")
+                and r.random() < 0.03
+            ):
+                a["attendance"], a["exclusion_reason"] = "excluded_by_chair", EXCLUSION(r)
+        quality = answers["quality"]
+        attended = [
+            a["agency"] for a in answers["agencies"] if a.get("attendance") in ("attended", "attended_virtually")
+        ]
+        if quality.get("dissent") in ("professional", "both"):
+            answers["dissent_agencies"] = sorted(
+                {r.choice(attended) if attended and r.random() < 0.8 else "childrens_social_care"},
+                key=list(q.codes["csc_or_agency"]).index,
+            )
+        if answers["dissent_agencies"] and not answers["escalations"] and r.random() < 0.5:
+            raised = min(dates.add_working_days(date.fromisoformat(answers["conference_date"]), 2), self.today)
+            answers["escalations"] = [
+                q.blank_entry(
+                    "escalations",
+                    type="formal_escalation",
+                    subject="threshold_or_category",
+                    stage=2,
+                    status="resolved" if (self.today - raised).days > 30 else "open",
+                    raised_on=raised.isoformat(),
+                )
+            ]
+        for e in answers["escalations"]:
+            e["directed_at"] = "childrens_social_care" if r.random() < 0.7 or not attended else r.choice(attended)
+            e["from_dissent"] = bool(answers["dissent_agencies"]) and e["type"] == "formal_escalation"
+            if e["status"] == "resolved":
+                raised = date.fromisoformat(e["raised_on"])
+                e["resolved_on"] = min(raised + timedelta(days=r.randint(3, 45)), self.today).isoformat()
+                e["outcome"] = "agreed" if e["type"] == "commendation" else OUTCOME(r)
+        return answers
+
+    def _seen(self, child: dict[str, Any]) -> tuple[str | None, str | None]:
+        """Whether the child was seen, and how their views reached the conference, consistent with the PN code."""
+        pn = child.get("participation")
+        if child.get("unborn") or pn is None:
+            return ("not_seen_too_young", None) if child.get("unborn") else (None, None)
+        seen = "seen_alone" if (child.get("age_years") or 0) >= 5 and self.v2.random() < 0.6 else "seen_with_others"
+        route = {
+            "pn0": None,
+            "pn1": "in_person",
+            "pn2": "advocate",
+            "pn3": "in_person",
+            "pn4": "in_person",
+            "pn5": "advocate",
+            "pn6": self.v2.choice(("social_worker", "written_or_recorded", "other_professional")),
+            "pn7": "not_conveyed",
+        }[pn]
+        return seen, route
+
+    def _adjourned(
+        self, fam: _Family, conf: date, strategy: date | None, children: list[_Child], sequence: str, target: int
+    ) -> None:
+        """An initial conference adjourned a week or two before it reconvened (on ``conf``)."""
+        held = _previous_working_day(conf - timedelta(days=self.v2.randint(7, 14)))
+        if strategy is None or held <= strategy or dates.working_days_between(strategy, held) < 5:
+            return
+        delay = None
+        if dates.working_days_between(strategy, held) > dates.ICPC_WORKING_DAYS:
+            delay = DELAY(self.v2)
+        rows = [self._child_answers(c, held, "adjourned", None, None, sequence, None) for c in children]
+        extra = {"adjourned": True, "adjournment_reason": ADJOURN(self.v2), "reconvene_date": conf.isoformat()}
+        self._add(fam, "initial", held, strategy, delay, rows, list(fam.issues), target, extra)
+
+    def _end_without_conference(self, index: int, on_plan: list[_Child], after: date, due: date) -> bool:
+        """The plan of the conference at ``index`` ends without another conference (the child turned 18,
+        moved away, became looked after, ...): recorded on that conference, a save (revision + 1) later."""
+        if not 0 <= index < len(self.records) or self.records[index].status != COMPLETE:
+            return False
+        end = min(after + timedelta(days=self.v2.randint(10, max(11, (due - after).days - 5))), self.today)
+        if end <= after:
+            return False
+        rec = self.records[index]
+        answers = rec.answers
+        reason = PLAN_END(self.v2)
+        births = {c.case_ref: c.birth for c in on_plan}
+        for c in answers["children"]:
+            if c.get("decision") in ("plan_started", "plan_continues") and c.get("case_ref") in births:
+                near_18 = _eighteenth(births[c["case_ref"]]) <= end + timedelta(days=200)
+                c["plan_end_reason"] = "turned_18" if near_18 else reason
+                c["plan_end_date"] = (min(_eighteenth(births[c["case_ref"]]), end) if near_18 else end).isoformat()
+                if date.fromisoformat(c["plan_end_date"]) < date.fromisoformat(answers["conference_date"]):
+                    c["plan_end_date"] = end.isoformat()
+        rec.answers = self._saved(answers)
+        rec.revision += 1
+        return True
 
     def _stamp(self, day: date, minutes: int) -> str:
         moment = datetime.combine(day, time(8, 0), tzinfo=UTC) + timedelta(minutes=minutes)
@@ -804,12 +998,15 @@ class _Generator:
         children: list[dict[str, Any]],
         issues: list[str],
         target: int,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         """A held conference: complete, or (recently) still a draft, sometimes only partly filled."""
         if len(self.records) >= target:
             return
         rng = self.rng
         answers = self._answers(fam, kind, conf, strategy, delay, children, issues)
+        answers.update(extra or {})
+        answers = self._v2_answers(answers)
         start = rng.randint(30, 240)
         created = self._stamp(conf, start)
         updated = self._stamp(conf, start + rng.randint(45, 420))
@@ -821,9 +1018,13 @@ class _Generator:
                 for a in answers["agencies"][rng.randrange(len(answers["agencies"]) + 1) :]:
                     if a["invited"]:
                         a["attendance"] = a["report"] = None
-            self.records.append(_Record(answers, DRAFT, rng.randint(2, 8), created, updated))
+            self.records.append(_Record(self._saved(answers), DRAFT, rng.randint(2, 8), created, updated))
             return
-        self.records.append(_Record(answers, COMPLETE, rng.randint(3, 12), created, updated))
+        self.records.append(_Record(self._saved(answers), COMPLETE, rng.randint(3, 12), created, updated))
+
+    def _saved(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers as a save stores them (the rules of every save: derived answers worked out)."""
+        return rules.normalise(answers, self.q, local_interval_months=self.interval)
 
     def _booked(
         self,
@@ -857,7 +1058,9 @@ class _Generator:
                 a["attendance"] = None
         prepared = max(self.today - timedelta(days=rng.randint(1, 10)), self.window_start)
         stamp = self._stamp(prepared, rng.randint(30, 480))
-        self.records.append(_Record(answers, DRAFT, 1, stamp, stamp))
+        answers = self._v2_answers(answers)
+        answers["escalations"] = []
+        self.records.append(_Record(self._saved(answers), DRAFT, 1, stamp, stamp))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -896,7 +1099,7 @@ def generate(
     q = load()
     rng = random.Random(seed)
     interval = settings.get(session, "review_interval_months")
-    gen = _Generator(q, rng, today, interval, datetime.now(UTC))
+    gen = _Generator(q, rng, today, interval, datetime.now(UTC), random.Random(f"cpchair-demo-v2-{seed}"))
     gen.run(conferences)
 
     chair_name = settings.get(session, "chair_name") or DEFAULT_CHAIR_NAME
@@ -907,7 +1110,7 @@ def generate(
     local_rows = []
     for rec in gen.records:
         if rec.status == COMPLETE:
-            problems = errors(rec.answers, q)
+            problems = completion_problems(rec.answers, q)
             if problems:  # a bug in this generator: never write an invalid complete record
                 raise AssertionError(f"demo generated an invalid complete record: {problems[:3]} in {rec.answers}")
             rec.minutes = demo_minutes(rec.answers, minutes_rng, chair_name)
@@ -977,10 +1180,15 @@ def _summary(
             if held is None or row["conference_date"] > held[0]:
                 latest[child["case_ref"]] = (row["conference_date"], child, row["next_review_due"])
     plan_decisions = gen.q.group("plan_decisions")
-    on_plan = [(c, due) for _d, c, due in latest.values() if c["decision"] in plan_decisions]
+    on_plan = [
+        (c, due)
+        for _d, c, due in latest.values()
+        if c["decision"] in plan_decisions
+        and not (c.get("plan_end_reason") and date.fromisoformat(c["plan_end_date"]) <= today)
+    ]
     longest = 0
     for c, _due in on_plan:
-        start = date.fromisoformat(c["plan_start_date"])
+        start = date.fromisoformat(c.get("original_plan_start_date") or c["plan_start_date"])
         months = (today.year - start.year) * 12 + today.month - start.month
         if dates.add_months(start, months) > today:
             months -= 1

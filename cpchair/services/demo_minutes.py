@@ -176,9 +176,17 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
     )
     if any(a.get("attendance") == "not_invited" for a in adults):
         m["household"] += " An adult was not invited; the reason is recorded in the attendance table."
-    m["others_present"] = rng.choice(
-        ("", "Family advocate (supporting mother).", "Interpreter (Polish), booked by the service.")
-    )
+    # Only who was there: an interpreter when one was provided, an advocate or supporter when present.
+    present = []
+    if answers.get("parent_advocacy") == "advocate_present":
+        present.append("Parents' advocate (supporting mother).")
+    elif answers.get("parent_advocacy") == "supporter_present":
+        present.append("A family friend, as mother's supporter.")
+    if (answers.get("quality") or {}).get("interpreter") == "provided":
+        present.append("Interpreter (Polish), booked by the service.")
+    if answers.get("team_manager_attendance") in ("attended", "attended_virtually"):
+        present.append("Team manager, children's social care.")
+    m["others_present"] = " ".join(present)
     purposes = {
         "initial": f"To share and analyse information following section 47 enquiries about {who}, and to decide "
         "whether they are likely to suffer significant harm and need a child protection plan.",
@@ -193,9 +201,21 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
         "\n\nThe chair explained the ground rules: information shared is confidential, everyone is listened to, "
         "and the family may ask for a break at any time."
     )
+    shared = (answers.get("quality") or {}).get("sw_report_shared_with_parents")
+    shared_text = {
+        "two_days_before": "which was shared with the parents at least two working days before the conference",
+        "less_than_two_days": "which was shared with the parents less than two working days before the conference",
+        "on_the_day": "which the parents first saw on the day",
+        "not_shared": "which had not been shared with the parents",
+    }.get(shared, "")
+    presenter = (
+        f"{sw}, the allocated social worker, presented the report"
+        if answers.get("social_worker_attendance") in ("attended", "attended_virtually", None)
+        else f"The allocated social worker, {sw}, sent apologies; the chair summarised the report"
+    )
     m["sw_report"] = (
-        f"{sw}, the allocated social worker, presented the report, which was shared with the parents before the "
-        "conference. "
+        presenter
+        + (f", {shared_text}. " if shared_text else ". ")
         + _fmt(WORRIES.get(issues[0], GENERIC_WORRY) if issues else GENERIC_WORRY, rng)
         + f" {sw} recommended that "
         + (
@@ -221,7 +241,23 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
         )
     )
     child0 = children[0] if children else {}
-    if child0.get("unborn") or child0.get("participation") == "pn0":
+    route = child0.get("views_route")
+    route_text = {
+        "in_person": "The young person attended and told the conference in their own words what life at home is "
+        "like and what they want to change.",
+        "advocate": "The young person's advocate shared their views: they want to stay at home and for the "
+        "arguments to stop.",
+        "social_worker": "The social worker shared the children's views: they feel safe with their mum, and get "
+        "scared when the adults argue.",
+        "written_or_recorded": "The child drew three houses with the social worker, shared with the conference: "
+        "her worries (shouting at night), her good things (her nan, her dog) and her dreams (everyone happy at home).",
+        "other_professional": "The child's teacher shared what the child has said at school about home.",
+        "not_conveyed": "The child's views were not available to this conference; the social worker will see the "
+        "child alone before the core group.",
+    }
+    if route in route_text and not child0.get("unborn"):
+        m["childs_views"] = route_text[route]
+    elif child0.get("unborn") or child0.get("participation") == "pn0":
         m["childs_views"] = (
             "The baby is too young to share views. The social worker described what daily life is like for the "
             "baby: who looks after them, their routines and how they respond to their carers."
@@ -276,7 +312,11 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
         members += [q.label("agency", a["agency"]) for a in agencies][:4]
         m["core_group_members"] = "\n".join(members)
         m["first_core_group"] = dates.add_working_days(conf_date, rng.randint(5, 10)).isoformat()
-        m["lead_practitioner"] = f"{sw}, Children's Social Care (lead statutory body)"
+        role = q.label("lead_practitioner_role", answers.get("lead_practitioner_role")) or "Social worker"
+        agency = (
+            q.label("lead_practitioner_agency", answers.get("lead_practitioner_agency")) or "Children's social care"
+        )
+        m["lead_practitioner"] = f"{sw} ({role.lower()}), {agency} (lead statutory body)"
     else:
         m["decision_reasons"] = (
             f"The conference agreed that {who} {'are no longer' if conf_type == 'review' else 'are not'} likely to "
@@ -292,10 +332,18 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
             "and the parents' right to challenge the decision."
         )
     if dissent in ("professional", "both"):
+        who_dissented = [q.label("csc_or_agency", a) for a in answers.get("dissent_agencies") or []]
+        escalated = any(e.get("from_dissent") for e in answers.get("escalations") or [])
         m["dissent_detail"] += (
             (" " if m["dissent_detail"] else "")
-            + "The school disagreed, feeling the threshold was not met; the chair recorded this and it will be "
-            "followed up under the escalation procedure."
+            + f"{' and '.join(who_dissented) or 'An agency'} disagreed with the decision; the chair recorded this"
+            + ("; it is being followed up under the escalation procedure." if escalated else ".")
+        )
+    if answers.get("adjourned"):
+        reason = q.label("adjournment_reason", answers.get("adjournment_reason")).lower()
+        again = dates.format_long(dates.parse_iso(answers.get("reconvene_date")))
+        m["decision_reasons"] = (
+            f"The conference was adjourned ({reason}) and will reconvene on {again}; no decision was made today."
         )
     m["distribution"] = "\n".join(
         ["Parents", f"{sw}, social worker", "Team manager"]

@@ -1,7 +1,7 @@
 """The service's pseudonymisation key and the keys it makes (interchange-v1 §3).
 
-``child_key``/``family_key`` are HMAC-SHA256 of the local case reference under the service's key, hex,
-first 32 characters, prefixed ``ck_``/``fk_``. The coordinator hands every chair the same key file, so the
+``child_key``/``family_key`` (HMAC-SHA256 of the local case reference under the service's key; derived
+in ``cpchair.interchange.keys``, re-exported here). The coordinator hands every chair the same key file, so the
 same child gets the same key on every laptop and can be linked across chairs without a name leaving any of
 them. The key lives beside the database (never in the share) and is shown only as a fingerprint.
 """
@@ -9,13 +9,19 @@ them. The key lives beside the database (never in the share) and is shown only a
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import secrets
 from pathlib import Path
 
 from cpchair import paths
 from cpchair.errors import CpchairError
+from cpchair.interchange.keys import (  # noqa: F401 - the key derivation lives with the format
+    REMOVED_PREFIX,
+    child_key,
+    family_key,
+    normalise_ref,
+    removed_ref,
+)
 
 KEY_BYTES = 32
 DEMO_KEY = hashlib.sha256(b"cpchair demo pseudonymisation key - not for real data").digest()
@@ -23,43 +29,6 @@ DEMO_KEY = hashlib.sha256(b"cpchair demo pseudonymisation key - not for real dat
 
 class KeyMissing(CpchairError):
     pass
-
-
-def normalise_ref(ref: str) -> str:
-    """Case references are compared without case or surrounding space ("ab123 " is "AB123")."""
-    return ref.strip().upper()
-
-
-def _mac(key: bytes, ref: str) -> str:
-    return hmac.new(key, normalise_ref(ref).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
-
-
-#: A reference the retention rules removed is replaced by this prefix and the key it made (``removed:ck_…``),
-#: so the pseudonymous record, and every export of it, stays exactly as it was (services/retention.py).
-REMOVED_PREFIX = "removed:"
-
-
-def removed_ref(kept_key: str) -> str:
-    """What stands in the answers for a reference removed after the retention period."""
-    return REMOVED_PREFIX + kept_key
-
-
-def _kept(ref: str, prefix: str) -> str | None:
-    if not ref.startswith(REMOVED_PREFIX):
-        return None
-    kept = ref[len(REMOVED_PREFIX) :]
-    body = kept[len(prefix) :]
-    if kept.startswith(prefix) and len(body) == 32 and all(c in "0123456789abcdef" for c in body):
-        return kept
-    return None
-
-
-def child_key(ref: str, key: bytes) -> str:
-    return _kept(ref, "ck_") or "ck_" + _mac(key, ref)
-
-
-def family_key(ref: str, key: bytes) -> str:
-    return _kept(ref, "fk_") or "fk_" + _mac(key, ref)
 
 
 def fingerprint(key: bytes) -> str:

@@ -43,7 +43,8 @@ def iter_records(session: Session, up_to: date | None = None, *, chair_id: str |
         yield loads(text)
 
 
-_CHILDREN = '"children":['
+_CHILDREN = '"children":'
+_DECODE = json.JSONDecoder().raw_decode
 
 
 def records_for_period(session: Session, period_from: date, period_to: date) -> Iterator[dict[str, Any]]:
@@ -57,8 +58,11 @@ def records_for_period(session: Session, period_from: date, period_to: date) -> 
     database in batches (a server-side cursor on PostgreSQL).
 
     Why reduce: a service's history is mostly before the period, and parsing whole records was most of the
-    time of ``cpchair stats``. The merge stores canonical JSON (sorted keys, no spaces) whose children hold
-    only scalar codes and keys, so the children array is the text from ``"children":[`` to the next ``]``.
+    time of ``cpchair stats``. The merge stores canonical JSON whose every value passed the schema (codes,
+    dates and keys, none holding a quotation mark), so the top-level key ``"children":`` occurs once; the
+    JSON decoder parses the one value that starts after it (``raw_decode``), however it nests: a version 2
+    child holds lists of its own (``category_components``), which cutting the text at the next ``]`` would
+    break.
     """
     stmt = select(conf_t.c.id, conf_t.c.conference_date, conf_t.c.updated_at, conf_t.c.record).where(
         conf_t.c.conference_date <= period_to
@@ -72,8 +76,7 @@ def records_for_period(session: Session, period_from: date, period_to: date) -> 
         if start < 0:  # not canonical text (cannot happen for merged records): parse it all
             yield loads(text)
             continue
-        start += len(_CHILDREN) - 1
-        children = loads(text[start : text.index("]", start) + 1])
+        children, _end = _DECODE(text, start + len(_CHILDREN))
         yield {"id": rid, "conference_date": conf_date, "updated_at": updated_at, "children": children}
 
 

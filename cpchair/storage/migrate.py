@@ -27,7 +27,7 @@ HEAD = "0007"
 #: The advisory lock key of "migrating the merged store" (any constant shared by every cpchair release).
 MIGRATION_LOCK = 0x63706368_0001
 #: Every revision this release knows, oldest first.
-KNOWN = ("0001", "0002", "0004", "0007")
+KNOWN = ("0001", "0002", "0004", "0006", "0007")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -45,7 +45,8 @@ class Conference(Base):
     conference_date: Mapped[date | None] = mapped_column(Date)
     family_ref: Mapped[str] = mapped_column(String(200), default="")
     family_name: Mapped[str] = mapped_column(String(200), default="")
-    next_review_due: Mapped[date | None] = mapped_column(Date)
+    next_review_due: Mapped[date | None] = mapped_column(Date)  # statutory: 3 months, then 6
+    next_review_local_due: Mapped[date | None] = mapped_column(Date)  # the service's local target (schema 0006)
     answers: Mapped[dict] = mapped_column(JSON)
     minutes: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[str] = mapped_column(String(20))
@@ -69,6 +70,11 @@ class ConferenceChild(Base):
     decision: Mapped[str | None] = mapped_column(String(32))
     category: Mapped[str | None] = mapped_column(String(16))
     plan_start_date: Mapped[date | None] = mapped_column(Date)
+    # Questionnaire version 2 (schema 0006): the real start of a plan taken over from another authority, and
+    # a plan that ended after this conference without another one.
+    original_plan_start_date: Mapped[date | None] = mapped_column(Date)
+    plan_end_reason: Mapped[str | None] = mapped_column(String(32))
+    plan_end_date: Mapped[date | None] = mapped_column(Date)
     conference: Mapped[Conference] = relationship(back_populates="children")
 
     __table_args__ = (Index("ix_conference_child_case_ref", "case_ref"),)

@@ -40,7 +40,7 @@ def weekday_on_or_after(d: date) -> date:
 class Generator:
     def __init__(self, seed: int = 2024, start: date = date(2021, 4, 1), end: date = date(2025, 9, 30)) -> None:
         self.rng = random.Random(seed)
-        self.q = load()
+        self.q = load(1)  # version 1 records (the format every release keeps reading)
         self.start, self.end = start, end
         self.codes = {k: tuple(v) for k, v in self.q.codes.items()}
 

@@ -79,11 +79,16 @@ def test_the_spec_4_code_lists_match_the_definition():
 
 
 def test_local_fields_are_exactly_the_names_references_and_notes():
-    q = load()
+    q = load(1)
     assert q.local_keys() == {"family_ref", "family_name", "notes"}
     assert q.local_keys("children") == {"case_ref", "name"}
     assert q.local_keys("adults") == {"name"}
     assert q.local_keys("agencies") == frozenset()
+    q2 = load()  # version 2 adds the expected date of delivery and why an adult is not relevant: local too
+    assert q2.local_keys() == {"family_ref", "family_name", "notes", "expected_delivery_date"}
+    assert q2.local_keys("children") == {"case_ref", "name"}
+    assert q2.local_keys("adults") == {"name", "not_relevant_rationale"}
+    assert q2.local_keys("agencies") == frozenset()
 
 
 def test_blank_records_carry_every_field_the_form_shows():

@@ -153,14 +153,14 @@ def test_mark_complete_shows_the_problems_moves_to_the_first_then_completes(qtbo
     assert (c["case_ref"], c["age_years"], c["decision"], c["category"]) == ("C-1", 7, "plan_started", "physical")
     assert c["plan_start_date"] == "2025-03-14"
     assert a["adults"] == [
-        {
-            "name": "",
-            "relationship": "birth_father",
-            "invited": False,
-            "attendance": "not_invited",
-            "not_invited_reason": "in_prison",
-            "engaged_agencies": ["probation"],
-        }
+        ed.q.blank_entry(
+            "adults",
+            relationship="birth_father",
+            invited=False,
+            attendance="not_invited",
+            not_invited_reason="in_prison",
+            engaged_agencies=["probation"],
+        )
     ]
 
     # Reloaded in a fresh editor, every answer is back on screen.
@@ -275,7 +275,9 @@ def test_issues_escalations_and_notes_are_saved(qtbot, editor, db):
     a = stored(db, ed.conference_id).answers
     assert a["issues"] == ["domestic_abuse", "gangs"]
     assert a["escalations"] == [
-        {"type": "practice_alert", "subject": "drift_or_delay", "stage": 2, "status": "open", "raised_on": "2025-03-17"}
+        ed.q.blank_entry(
+            "escalations", type="practice_alert", subject="drift_or_delay", stage=2, raised_on="2025-03-17"
+        )
     ]
     assert a["notes"] == "Father to be invited next time."
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from cpchair.gui.form.editor import ConferenceEditor
 from cpchair.services import conferences
@@ -34,6 +35,7 @@ def stored_child(db, cid):
 
 def choose(combo, code):
     combo.setCurrentIndex(combo.findData(code))
+    QApplication.processEvents()  # laid out as the chair would see it before clicking (the card grows)
 
 
 @pytest.mark.parametrize("cofactor", ["parental_mental_health", "parental_drug_misuse"])

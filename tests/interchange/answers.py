@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from cpchair.domain import rules
 from cpchair.domain.questionnaire import load
 from cpchair.services import conferences as svc
 
@@ -58,17 +59,21 @@ def varied_answers(i: int = 0, conference_type: str | None = None) -> dict[str, 
     gp = svc.blank_agency("gp")
     gp.update(invited=False)
     a["agencies"] = [police, gp]
-    a["escalations"] = [
-        {
-            "type": "practice_alert",
-            "subject": "drift_or_delay",
-            "stage": 1,
-            "status": "open",
-            "raised_on": conf.isoformat(),
-        }
-    ]
+    escalation = svc.blank_escalation()
+    escalation.update(
+        type="practice_alert", subject="drift_or_delay", directed_at="childrens_social_care", raised_on=conf.isoformat()
+    )
+    a["escalations"] = [escalation]
     a["quality"] = {k: next(iter(q.codes[k])) for k in q.quality_keys}
-    return a
+    if ctype == "review":
+        a.update(review_number=2, previous_conference_date=(conf - timedelta(days=150)).isoformat())
+    if ctype == "transfer_in":
+        a["transfer_notified_date"] = (conf - timedelta(days=14)).isoformat()
+        for c in a["children"]:
+            c["original_plan_start_date"] = (conf - timedelta(days=200)).isoformat()
+    if ctype == "pre_birth_initial":
+        a["expected_delivery_date"] = (conf + timedelta(weeks=10)).isoformat()
+    return rules.normalise(a)  # as a save stores it
 
 
 def add_completed(session, n: int = 1, start: int = 0) -> list[str]:

@@ -29,7 +29,7 @@ def _record(answers, key=DEMO_KEY):
 
 def test_record_validates_against_the_conference_schema():
     schema = load_schema()
-    conference = {**schema, **schema["definitions"]["conference"]}
+    conference = {"definitions": schema["definitions"], "$ref": "#/definitions/conference"}
     for i in range(4):
         jsonschema.Draft7Validator(conference).validate(_record(varied_answers(i)))
 
@@ -43,9 +43,9 @@ def test_no_local_value_and_no_unnamed_key_leaves():
     assert SECRET not in text
     assert "943 476 5919" not in text and "free text" not in text
     props = load_schema()["definitions"]
-    assert set(rec) == set(props["conference"]["properties"])
-    assert set(rec["children"][0]) == set(props["child"]["properties"])
-    assert set(rec["adults"][0]) == set(props["adult"]["properties"])
+    assert set(rec) == set(props["conference_v2"]["properties"])
+    assert set(rec["children"][0]) == set(props["child_v2"]["properties"])
+    assert set(rec["adults"][0]) == set(props["adult_v2"]["properties"])
 
 
 def test_keys_are_the_hmac_of_the_case_references():
@@ -63,7 +63,7 @@ def test_keys_are_the_hmac_of_the_case_references():
 
 def test_identity_columns_come_from_the_row():
     rec = _record(varied_answers(0))
-    assert (rec["id"], rec["revision"], rec["questionnaire_version"]) == (ID, 3, 1)
+    assert (rec["id"], rec["revision"], rec["questionnaire_version"]) == (ID, 3, 2)
     assert (rec["created_at"], rec["updated_at"]) == ("2026-01-02T09:00:00Z", "2026-01-05T10:30:00Z")
 
 

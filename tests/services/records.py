@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from cpchair.domain import dates, rules
 from cpchair.domain.questionnaire import load
 from cpchair.services.conferences import blank_answers, blank_child
 
@@ -41,4 +42,14 @@ def valid_answers(
             children = [child("C1", "Amy", "plan_started", plan_start=conference_date)]
     a["children"] = children
     a["quality"] = {k: next(iter(q.codes[k])) for k in q.quality_keys}
-    return a
+    day = date.fromisoformat(conference_date)
+    if conference_type == "review":  # the review follows a conference three months before
+        a.update(review_number=2, previous_conference_date=dates.add_months(day, -3).isoformat())
+    elif conference_type == "transfer_in":
+        a["transfer_notified_date"] = (day - timedelta(days=14)).isoformat()
+        for c in children:
+            if c.get("decision") == "plan_started":
+                c["original_plan_start_date"] = (day - timedelta(days=200)).isoformat()
+    elif conference_type == "pre_birth_initial":
+        a["expected_delivery_date"] = (day + timedelta(weeks=10)).isoformat()
+    return rules.normalise(a)  # as a save stores it: the derived answers (quorum) worked out

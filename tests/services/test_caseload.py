@@ -146,3 +146,66 @@ def test_latest_conference_dates_per_family(session):
     }
     assert cl.latest_conference_dates(session, ["F1", "F2"], after=date(2026, 4, 7)) == {"F1": date(2026, 6, 9)}
     assert cl.latest_conference_dates(session, []) == {}
+
+
+# --- questionnaire version 2 -------------------------------------------------------------------------------
+
+
+def test_a_plan_taken_over_at_a_transfer_in_counts_from_its_real_start(session):
+    answers = valid_answers("transfer_in", "2027-03-02", [child("T1", "Tia", "plan_started")])
+    answers["children"][0]["original_plan_start_date"] = "2025-06-01"
+    _complete(session, answers)
+    tia = _by_ref(cl.caseload(session, TODAY))["T1"]
+    assert tia.plan_start == date(2025, 6, 1) and tia.started_elsewhere
+    assert tia.months_on_plan == 24 and "24" in tia.flags  # not 3 months, as the local start would say
+    assert tia.plan_start_text == "01/06/2025 (in another authority)"
+
+
+def test_a_plan_ended_without_a_conference_leaves_the_caseload_from_that_date(session):
+    answers = valid_answers("initial", "2027-03-02", [child("E1", "Eli", "plan_started")])
+    answers["children"][0].update(plan_end_reason="moved_to_other_authority", plan_end_date="2027-05-10")
+    cid = _complete(session, answers)
+    assert "E1" in _by_ref(cl.caseload(session, date(2027, 5, 9)))
+    assert "E1" not in _by_ref(cl.caseload(session, TODAY))
+    [ended] = cl.ended_without_conference(session, TODAY)
+    assert (ended.case_ref, ended.reason_label, ended.ended_on, ended.conference_id) == (
+        "E1",
+        "Moved to another authority",
+        date(2027, 5, 10),
+        cid,
+    )
+    assert session.get(svc.Conference, cid).next_review_due is None  # no review is due for an ended plan
+
+
+def test_the_local_review_target_is_flagged_before_the_statutory_date_and_follows_the_setting(session):
+    from cpchair import settings
+
+    review = valid_answers("review", "2027-01-05", [child("L1", "Lou", "plan_continues", plan_start="2026-07-07")])
+    cid = _complete(session, review)
+    row = session.get(svc.Conference, cid)
+    assert (row.next_review_due, row.next_review_local_due) == (date(2027, 7, 5), date(2027, 7, 5))
+    assert cl.caseload(session, TODAY)[0].flags == ()
+    settings.put(session, "review_interval_months", 5)
+    assert svc.recompute_review_targets(session) >= 1
+    session.refresh(row)
+    assert (row.next_review_due, row.next_review_local_due) == (date(2027, 7, 5), date(2027, 6, 5))
+    [lou] = cl.caseload(session, TODAY)
+    assert lou.flags == ("past_local_target",) and lou.flag_text == "Past the local review target"
+    # the review itself keeps the due date it was held against, and whether it was late
+    held = svc.get(session, cid).answers  # previous conference 05/10/2026, second review: due 6 months on
+    assert (held["review_due_date"], held["review_within_timescale"]) == ("2027-04-05", True)
+
+
+def test_a_pre_birth_plan_continues_after_birth_without_a_new_plan(session):
+    pre = valid_answers("pre_birth_initial", "2026-11-03", [child("B1", "Baby Ash", "plan_started")])
+    pre["children"][0].update(unborn=True, age_years=None)
+    _complete(session, pre)
+    born = valid_answers(
+        "review", "2027-02-02", [child("B1", "Ash", "plan_continues", plan_start="2026-11-03")], family_ref="FAM-1"
+    )
+    born["children"][0].update(unborn=False, age_years=0)
+    born.update(review_number=1, previous_conference_date="2026-11-03")
+    cid = _complete(session, born)
+    [ash] = cl.caseload(session, TODAY)
+    assert (ash.case_ref, ash.child_name, ash.plan_start, ash.conference_id) == ("B1", "Ash", date(2026, 11, 3), cid)
+    assert ash.months_on_plan == 7  # one plan, from the pre-birth conference

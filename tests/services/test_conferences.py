@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from cpchair.domain import rules
 from cpchair.errors import InvalidRecord, NotFound
 from cpchair.services import conferences as svc
 from cpchair.storage.models import Conference, ConferenceChild
@@ -18,7 +19,8 @@ def test_create_makes_a_draft_at_revision_one(session):
     detail = svc.get(session, cid)
     assert detail.status == svc.DRAFT and detail.revision == 1
     assert detail.created_at == detail.updated_at == "2026-03-01T09:00:00Z"
-    assert detail.answers == svc.blank_answers()
+    assert detail.answers == rules.normalise(svc.blank_answers())  # saved as the rules make it
+    assert detail.answers["quorate"] is False and detail.answers["not_quorate_reason"] == "too_few_agencies"
 
 
 def test_save_increments_revision_and_refreshes_list_columns(session):
@@ -112,7 +114,9 @@ def test_review_due_after_review_uses_the_service_interval(session):
 
     settings.put(session, "review_interval_months", 4)
     cid = svc.create(session, valid_answers("review", "2026-03-10"))
-    assert session.get(Conference, cid).next_review_due == date(2026, 7, 10)
+    # The local interval is a second target beside the statutory 6 months, not a replacement.
+    assert session.get(Conference, cid).next_review_due == date(2026, 9, 10)
+    assert session.get(Conference, cid).next_review_local_due == date(2026, 7, 10)
     ended = valid_answers("review", "2026-03-10", [child("C1", "Amy", "plan_ended_cin", plan_start="2025-09-10")])
     svc.save(session, cid, ended)
     assert session.get(Conference, cid).next_review_due is None

@@ -386,3 +386,35 @@ def test_many_seeds_make_only_valid_complete_records():
         records = _generated(seed, 800)
         assert len(records) == 800
         assert _invalid(records) == {}, f"seed {seed}"
+
+
+def test_every_question_version_2_added_is_answered_somewhere_in_the_demo(made):
+    """The demo exercises questionnaire version 2: each new question has answers in complete records (a
+    conference carried from version 1 is the upgrade's business, not the demo's)."""
+    from cpchair.domain.questionnaire import load
+
+    _db, _summary, rows = made
+    records = [r.answers for r in _complete(rows)]
+    q, q1 = load(2), load(1)
+
+    def answered(value) -> bool:
+        return value not in (None, [], False, "")
+
+    old = {f.key for f in q1.all_fields()}
+    for f in q.all_fields():
+        if f.key in old or f.kind == "repeat" or f.key == "carried_from_version":
+            continue
+        assert any(answered(r.get(f.key)) for r in records), f.key
+    for repeat in ("children", "adults", "escalations"):
+        before = {s.key for s in q1.field(repeat).fields}
+        for sub in q.field(repeat).fields:
+            if sub.key not in before:
+                assert any(answered(e.get(sub.key)) for r in records for e in r[repeat]), (repeat, sub.key)
+    assert any(c["decision"] == "adjourned" for r in records for c in r["children"])
+    assert any(a["attendance"] == "excluded_by_chair" for r in records for a in r["adults"])
+    # the minutes agree with the answers: no interpreter where none was needed
+    with _db.session() as s:
+        for row in _complete(rows):
+            minutes = s.get(type(row), row.id).minutes or {}
+            if "Interpreter" in (minutes.get("others_present") or ""):
+                assert row.answers["quality"]["interpreter"] == "provided", row.id

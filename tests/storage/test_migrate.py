@@ -3,6 +3,7 @@ and refused (untouched) when a newer cpchair wrote it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -127,3 +128,98 @@ def test_a_database_made_by_schema_0001_upgrades_with_a_backup_and_keeps_every_r
     assert len(listed) == 25 and detail.answers["family_ref"].startswith("FAM-")
     backups = list((tmp_path / "backups").glob("cpchair-before-*-from-0001-*.sqlite"))
     assert len(backups) == 1 and counts(backups[0]) == before
+
+
+def _rows(p: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(p)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _kept(old, new, where: str = "") -> list[str]:
+    """Every answer of ``old`` is in ``new`` with the same value (new keys may be added): what was lost."""
+    if isinstance(old, dict):
+        if not isinstance(new, dict):
+            return [where]
+        return [
+            lost
+            for k, v in old.items()
+            for lost in (_kept(v, new[k], f"{where}.{k}") if k in new else [f"{where}.{k}"])
+        ]
+    if isinstance(old, list):
+        if not isinstance(new, list) or len(old) != len(new):
+            return [where]
+        return [lost for i, (a, b) in enumerate(zip(old, new, strict=True)) for lost in _kept(a, b, f"{where}[{i}]")]
+    return [] if old == new and type(old) is type(new) else [f"{where}: {old!r} -> {new!r}"]
+
+
+def test_a_database_made_by_schema_0002_carries_every_conference_to_questionnaire_2_with_nothing_lost(
+    tmp_path, data_dir
+):
+    """tests/data/schema_0002.sqlite was written by the release before questionnaire version 2 (30 demo
+    conferences with minutes, two drafts, 169 merged records). Upgrading keeps every answer, adds the
+    version 2 questions as never asked (carried_from_version 1), raises each revision so the coordinator
+    takes the new record, and leaves every completed conference valid, exportable and mergeable."""
+    from cpchair import settings
+    from cpchair.domain.local_rules import completion_problems
+    from cpchair.services import export, merge, pseudonym
+
+    path = tmp_path / "cpchair.sqlite"
+    shutil.copyfile(FIXTURES / "schema_0002.sqlite", path)
+    old = {
+        cid: (rev, json.loads(answers), minutes, due)
+        for cid, rev, answers, minutes, due in _rows(
+            path, "SELECT id, revision, answers, minutes, next_review_due FROM conference"
+        )
+    }
+    merged_before = _rows(path, "SELECT id, revision, record FROM merged_conference ORDER BY id")
+    assert len(old) == 32 and len(merged_before) == 169
+    assert _rows(path, "SELECT version_num FROM alembic_version") == [("0002",)]
+
+    db = open_database(path)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrate.HEAD
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    new = {
+        cid: (rev, json.loads(answers), minutes, local_due)
+        for cid, rev, answers, minutes, local_due in _rows(
+            path, "SELECT id, revision, answers, minutes, next_review_local_due FROM conference"
+        )
+    }
+    assert set(new) == set(old)
+    for cid, (rev, answers, minutes, due) in old.items():
+        rev2, answers2, minutes2, local_due = new[cid]
+        assert _kept(answers, answers2) == [], cid
+        assert answers2["carried_from_version"] == 1 and answers2["social_worker_attendance"] is None
+        assert rev2 == rev + 1 and minutes2 == minutes and local_due == due
+    assert _rows(path, "SELECT id, revision, record FROM merged_conference ORDER BY id") == merged_before
+    backups = list((tmp_path / "backups").glob("cpchair-before-*-from-0002-*.sqlite"))
+    assert len(backups) == 1
+
+    share = tmp_path / "share"
+    share.mkdir()
+    with db.session() as s:
+        complete = [c for c in conferences.list_summaries(s) if c.status == conferences.COMPLETE]
+        assert len(complete) == 30
+        for c in complete:
+            assert completion_problems(conferences.get(s, c.id).answers) == [], c.id
+        # the carried records keep the typed quorum, and a save leaves it so (no attendance to work it out)
+        first = conferences.get(s, complete[0].id)
+        conferences.save(s, first.id, first.answers)
+        assert conferences.get(s, first.id).answers["quorate"] == first.answers["quorate"]
+        pseudonym.install_demo_key()
+        settings.put(s, "chair_name", "Demo Chair")
+        result = export.export_now(s, share)
+        s.commit()
+    db.dispose()
+    doc = json.loads(result.path.read_text("utf-8"))
+    assert {r["questionnaire_version"] for r in doc["payload"]["conferences"]} == {2}
+    assert all(r["carried_from_version"] == 1 for r in doc["payload"]["conferences"])
+
+    coordinator = open_database(tmp_path / "coordinator" / "cpchair.sqlite")
+    with coordinator.session() as s:
+        summary = merge.merge_folder(s, share)
+    coordinator.dispose()
+    assert [f.status for f in summary.files] == ["merged"] and summary.added == 30

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair import settings
+from cpchair.services import conferences
 from cpchair.settings import SettingSpec
 
 
@@ -178,6 +179,7 @@ class SettingsDialog(QDialog):
         """Validate and store every value; on any problem show it beside its field and keep the dialog open."""
         problems: dict[str, str] = {}
         with self.db.session() as s:
+            interval_before = settings.get(s, "review_interval_months")
             for spec in self.specs:
                 value = self.value(spec.key)
                 problem = self._check(spec, value)
@@ -191,6 +193,8 @@ class SettingsDialog(QDialog):
             if problems:
                 s.rollback()
             else:
+                if settings.get(s, "review_interval_months") != interval_before:
+                    conferences.recompute_review_targets(s)  # the open due dates follow the new target
                 s.commit()
         for key, label in self.errors.items():
             label.setText(problems.get(key, ""))

@@ -31,12 +31,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from cpchair import settings
-from cpchair.domain import dates
+from cpchair.domain import dates, rules
 from cpchair.domain.local_rules import local_problems
-from cpchair.domain.questionnaire import Section, load
+from cpchair.domain.questionnaire import Field, Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
-from cpchair.gui.form import rules
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
     HELP_STYLE,
@@ -54,23 +53,26 @@ from cpchair.services import conferences
 from cpchair.storage.db import describe_error
 
 AUTOSAVE_MS = 1500
-# Messages that only say "not answered yet": on a draft they wait until the chair has touched the field
-# or asked to complete, so a new conference does not open as a page of red.
-REQUIRED_LIKE = (
-    "required",
-    "age_required",
-    "strategy_required",
-    "plan_start_required",
-    "not_invited_reason_required",
-    "agency_invited_needs",
+# Problems (by code) that only say "not answered yet": on a draft they wait until the chair has touched the
+# field or asked to complete, so a new conference does not open as a page of red.
+REQUIRED_LIKE = frozenset(
+    {
+        "required",
+        "age_required",
+        "strategy_required",
+        "plan_start_required",
+        "not_invited_reason_required",
+        "agency_invited_needs",
+        "edd_required",
+        "adjournment_needs",
+        "components_required",
+        "exclusion_reason_required",
+        "not_relevant_rationale_required",
+        "dissent_agencies_required",
+        "plan_end_needs",
+        "resolved_needs",
+    }
 )
-TABLE_GROUPS = {"agencies": "agency", "escalations": None}  # repeat key -> the column fixed per row
-BLANKS = {
-    "children": conferences.blank_child,
-    "adults": conferences.blank_adult,
-    "agencies": conferences.blank_agency,
-    "escalations": conferences.blank_escalation,
-}
 BANNER_ERROR = "background: #fdecea; color: #7a1010; border: 1px solid #e0a0a0; padding: 6px;"
 BANNER_INFO = "background: #fff4d6; color: #5a4000; border: 1px solid #d9b650; padding: 6px;"
 
@@ -134,7 +136,6 @@ class ConferenceEditor(QWidget):
         self._loading = False
         self._show_all = False
         self._interval = dates.DEFAULT_REVIEW_INTERVAL_MONTHS
-        self._required_like = {self.q.message(n) for n in REQUIRED_LIKE}
         self.rows: dict[str, FieldRow] = {}
         self.forms: dict[str, QFormLayout] = {}
         self.groups: dict[str, RepeatGroup] = {}
@@ -142,6 +143,7 @@ class ConferenceEditor(QWidget):
         self.page_of: dict[str, int] = {}
         self.scrolls: list[QScrollArea] = []
         self.review_labels: list[QLabel] = []
+        self.derived_labels: dict[str, QLabel] = {}  # section key -> the answers worked out from others
         self._chain: list[QWidget] = []
         self._visible_problems: list[tuple[Slot, Problem]] = []
         self._build()
@@ -232,13 +234,15 @@ class ConferenceEditor(QWidget):
         lay.addLayout(form)
         for f in section.fields:
             self.page_of[f.key] = index
+            if f.hidden or f.derived:  # kept in the record; derived answers are shown as text (below)
+                continue
             if f.kind == "repeat":
                 group = RepeatGroup(
                     f,
                     self.q,
-                    BLANKS.get(f.key, dict),
-                    table=f.key in TABLE_GROUPS,
-                    fixed_key=TABLE_GROUPS.get(f.key),
+                    self._blank_for(f),
+                    table=f.layout == "table",
+                    fixed_key=f.fixed or None,
                     after={"category": self._make_guidance} if f.key == "children" else None,
                     parent=page,
                 )
@@ -257,6 +261,12 @@ class ConferenceEditor(QWidget):
                 self.timeliness.setObjectName("timeliness")
                 self.timeliness_row = _boxed(self.timeliness)
                 form.addRow("ICPC due", self.timeliness_row)
+        if any(f.derived and not f.hidden for f in section.fields):
+            derived = QLabel(page)
+            derived.setObjectName(f"derived.{section.key}")
+            derived.setTextFormat(Qt.TextFormat.PlainText)
+            self.derived_labels[section.key] = derived
+            form.addRow("Worked out", _boxed(derived))
         if section.key in ("details", "children"):
             review = QLabel(page)
             review.setObjectName(f"review_due.{section.key}")
@@ -270,6 +280,18 @@ class ConferenceEditor(QWidget):
         self.scrolls.append(scroll)
         return scroll
 
+    def _blank_for(self, f: Field):
+        """A new entry of the repeat ``f``, from the definition's defaults; a table's fixed column (the agency
+        a row is for) takes the value it was added for."""
+
+        def make(value: Any = None) -> dict[str, Any]:
+            entry = self.q.blank_entry(f.key)
+            if f.fixed:
+                entry[f.fixed] = value
+            return entry
+
+        return make
+
     def _make_guidance(self, item: CardItem) -> CategoryGuidance:
         guidance = CategoryGuidance(self.q, item.box)
         guidance.answered.connect(lambda code, it=item: self._answer_ea(it, code))
@@ -277,7 +299,7 @@ class ConferenceEditor(QWidget):
 
     def _answer_ea(self, item: CardItem, code: str) -> None:
         """The chair's answer to the §5 prompt; a change of category goes into the category too."""
-        from cpchair.domain.validation import EA_CHECK_CATEGORY
+        from cpchair.domain.rules import EA_CHECK_CATEGORY
 
         item.rows["category"].input.set_value(EA_CHECK_CATEGORY[code])
         item.rows["emotional_abuse_check"].input.set_value(code)
@@ -326,7 +348,7 @@ class ConferenceEditor(QWidget):
             for f in section.fields:
                 if f.key in self.groups:
                     chain.extend(self.groups[f.key].focus_chain())
-                else:
+                elif f.key in self.rows:  # hidden and derived answers have no input
                     chain.extend(self.rows[f.key].input.focus_widgets())
         chain.append(self.complete_button)
         for a, b in zip(chain, chain[1:], strict=False):
@@ -345,7 +367,7 @@ class ConferenceEditor(QWidget):
             _set_dotted(rec, key, row.input.value())
         for key, group in self.groups.items():
             rec[key] = group.value()
-        return rules.normalise(rec, self.q)
+        return rules.normalise(rec, self.q, local_interval_months=self._interval)
 
     def _fill(self, answers: dict[str, Any]) -> None:
         self._loading = True
@@ -384,7 +406,16 @@ class ConferenceEditor(QWidget):
             for item in group.items:
                 if isinstance(item, CardItem):
                     item.retitle()
+        ctype = rec.get("conference_type")
+        for key, row in self.rows.items():
+            if row.field.types:
+                row.set_row_visible(self.forms[key], row.field.applies_to(ctype))
         self.rows["delay_reason"].set_row_visible(self.forms["delay_reason"], rules.delay_applies(rec, self.q))
+        for key in ("adjournment_reason", "reconvene_date"):
+            self.rows[key].set_row_visible(self.forms[key], rules.adjournment_applies(rec))
+        self.rows["dissent_agencies"].set_row_visible(
+            self.forms["dissent_agencies"], rules.dissent_agencies_apply(rec, self.q)
+        )
         children = rec.get("children") or []
         decision_list = rules.decision_list(rec)
         for item, child in zip(self.groups["children"].items, children, strict=False):
@@ -392,6 +423,13 @@ class ConferenceEditor(QWidget):
             item.set_row_visible("age_years", rules.age_applies(child))
             item.set_row_visible("category", rules.on_plan(child, self.q))
             item.set_row_visible("plan_start_date", rules.plan_start_applies(rec, child))
+            item.set_row_visible("category_components", rules.components_apply(child))
+            item.set_row_visible("category_at_plan_start", ctype == "review" and rules.on_plan(child, self.q))
+            item.set_row_visible("category_changed_from", rules.category_change_applies(rec, child))
+            item.set_row_visible("original_plan_start_date", rules.original_start_applies(rec, child))
+            for key in ("plan_end_reason", "plan_end_date"):
+                item.set_row_visible(key, rules.on_plan(child, self.q))
+            item.rows["decision"].input.setEnabled(not rules.adjournment_applies(rec))
             start = item.rows["plan_start_date"].input
             start.set_read_only(
                 rules.plan_start_fixed(child), "A plan started at this conference starts on the conference date."
@@ -407,6 +445,8 @@ class ConferenceEditor(QWidget):
             item.form.setRowVisible(item.extras["category"], wanted)
         for item, adult in zip(self.groups["adults"].items, rec.get("adults") or [], strict=False):
             item.set_row_visible("not_invited_reason", rules.reason_applies(adult))
+            item.set_row_visible("exclusion_reason", rules.exclusion_applies(adult))
+            item.set_row_visible("not_relevant_rationale", rules.rationale_applies(adult))
             attendance = item.rows["attendance"].input
             attendance.setEnabled(not rules.reason_applies(adult))
             if attendance.value() != adult.get("attendance"):
@@ -414,6 +454,11 @@ class ConferenceEditor(QWidget):
         for item, entry in zip(self.groups["agencies"].items, rec.get("agencies") or [], strict=False):
             for key in ("attendance", "report"):
                 item.set_enabled(key, rules.agency_details_apply(entry))
+        professional = rules.dissent_agencies_apply(rec, self.q)
+        for item, esc in zip(self.groups["escalations"].items, rec.get("escalations") or [], strict=False):
+            for key in ("resolved_on", "outcome"):
+                item.set_enabled(key, rules.resolution_applies(esc))
+            item.set_enabled("from_dissent", professional)
 
     def _show_problems(self, problems: list[Problem]) -> None:
         by_label: dict[int, tuple[ProblemLabel, list[tuple[str, str]]]] = {}
@@ -434,7 +479,7 @@ class ConferenceEditor(QWidget):
             if slot is None or path in bad_input:
                 continue
             touched = slot.input is None or getattr(slot.input, "touched", False)
-            if p.message in self._required_like and (
+            if p.code in REQUIRED_LIKE and (
                 not (self._show_all or touched) or (slot.input is not None and slot.input.pending())
             ):
                 continue
@@ -471,19 +516,48 @@ class ConferenceEditor(QWidget):
                 else:
                     text += f"\nOut of timescale: {t.working_days} working days — choose a reason for the delay."
             self.timeliness.setText(text)
-        due = conferences.review_due(rec, self._interval)
+        statutory, local = conferences.next_review(rec, self._interval)
         if conf is None:
             review = "Appears once the conference date and the decisions are entered."
-        elif due is None:
+        elif rec.get("adjourned") and statutory is not None:
+            review = f"Adjourned: the conference reconvenes on {dates.format_uk(statutory)}."
+        elif statutory is None:
             review = "No review conference is due: no child is on a plan after this conference."
         else:
-            months = self._interval if rec.get("conference_type") == "review" else dates.FIRST_REVIEW_MONTHS
-            review = f"Next review conference due by {dates.format_uk(due)} ({months} months after this conference)."
+            months = 6 if rec.get("conference_type") == "review" else dates.FIRST_REVIEW_MONTHS
+            review = (
+                f"Next review conference due by {dates.format_uk(statutory)} ({months} months after this conference)."
+            )
+            if local is not None and local != statutory:
+                review += f"\nThe service's local target: {dates.format_uk(local)}."
+        for key, label in self.derived_labels.items():
+            label.setText(self._derived_text(rec, key))
         for label in self.review_labels:
             label.setText(review)
         ctype = self.q.label("conference_type", rec.get("conference_type")) or "Conference"
         parts = [ctype, dates.format_uk(conf), (rec.get("family_name") or "").strip()]
         self.heading.setText(" · ".join(p for p in parts if p))
+
+    def _derived_text(self, rec: dict[str, Any], section_key: str) -> str:
+        """The answers of a section that the rules work out, as words (they are never typed)."""
+        section = next(s for s in self.q.sections if s.key == section_key)
+        lines = []
+        for f in section.fields:
+            if not f.derived or f.hidden or not f.applies_to(rec.get("conference_type")):
+                continue
+            value = rec.get(f.key)
+            if value is None:
+                continue
+            if f.kind == "bool":
+                text = "Yes" if value else "No"
+            elif f.kind == "choice":
+                text = self.q.label(f.codes or "", value)
+            elif f.kind == "date":
+                text = dates.format_uk(dates.parse_iso(value))
+            else:
+                text = str(value)
+            lines.append(f"{f.plain_label}: {text}")
+        return "\n".join(lines) or "Appears once the answers it is worked out from are entered."
 
     # ------------------------------------------------------------------------------------------------ status
     def status_text(self) -> str:

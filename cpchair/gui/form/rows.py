@@ -32,8 +32,11 @@ WARNING_STYLE = "color: #7a4a00;"
 HELP_STYLE = "color: #555555;"
 LOCAL_STYLE = "color: #1f5f8b; font-style: italic;"
 
-# What one entry of a repeat group is called on its buttons ("Add child", "Remove adult 2").
-ITEM_NOUNS = {"children": "child", "adults": "adult", "agencies": "agency", "escalations": "escalation"}
+
+def noun_of(field: Field) -> str:
+    """What one entry of a repeat group is called on its buttons ("Add child", "Remove adult 2"): the
+    definition's ``noun``."""
+    return field.noun or "entry"
 
 
 def small_label(text: str, style: str, parent: QWidget | None = None) -> QLabel:
@@ -150,7 +153,7 @@ class CardItem(RepeatItem):
 
     def __init__(self, group: RepeatGroup, index: int, value: dict[str, Any], after: dict[str, Callable]) -> None:
         super().__init__(group, index, value)
-        noun = ITEM_NOUNS.get(group.field.key, "entry")
+        noun = noun_of(group.field)
         self.box = QGroupBox(f"{noun.capitalize()} {index + 1}", self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -185,7 +188,7 @@ class CardItem(RepeatItem):
 
     def retitle(self) -> None:
         """'Child 1: Mia', 'Adult 2: Birth father': the box says whom it is about."""
-        noun = ITEM_NOUNS.get(self.group.field.key, "entry").capitalize()
+        noun = noun_of(self.group.field).capitalize()
         parts = []
         if "name" in self.rows and self.rows["name"].input.value().strip():
             parts.append(self.rows["name"].input.value().strip())
@@ -202,7 +205,7 @@ class TableItem(RepeatItem):
     def __init__(self, group: RepeatGroup, index: int, value: dict[str, Any], grid: QGridLayout, line: int) -> None:
         super().__init__(group, index, value)
         self.cells: list[QWidget] = []
-        noun = ITEM_NOUNS.get(group.field.key, "entry")
+        noun = noun_of(group.field)
         col = 0
         for sub in group.field.fields:
             if sub.key == group.fixed_key:
@@ -285,7 +288,7 @@ class RepeatGroup(QWidget):
         self.after = after or {}
         self.items: list[RepeatItem] = []
         self.setObjectName(field.key)
-        noun = ITEM_NOUNS.get(field.key, "entry")
+        noun = noun_of(field)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.empty = small_label(f"No {field.plain_label.lower()} recorded.", HELP_STYLE, self)

@@ -63,7 +63,11 @@ class CaseloadTableModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and col == NEXT_REVIEW and e.next_review_due:
-            return f"Set at the conference on {dates.format_long(e.conference_date)}"
+            local = e.next_review_local_due
+            tip = f"Set at the conference on {dates.format_long(e.conference_date)}"
+            if local and local != e.next_review_due:
+                tip += f"; the service's local target is {dates.format_long(local)}"
+            return tip
         return None
 
     @staticmethod
@@ -77,7 +81,7 @@ class CaseloadTableModel(QAbstractTableModel):
         if col == CATEGORY:
             return e.category_label
         if col == PLAN_START:
-            return dates.format_uk(e.plan_start)
+            return e.plan_start_text
         if col == MONTHS:
             return "" if e.months_on_plan is None else str(e.months_on_plan)
         if col == NEXT_REVIEW:
@@ -94,5 +98,6 @@ class CaseloadTableModel(QAbstractTableModel):
             return (e.next_review_due or date.max).toordinal()
         if col == FLAGS:
             # overdue first, then the longest plans
-            return (2 if e.review_overdue else 0) * 100 + (max((int(f) for f in e.flags if f.isdigit()), default=0))
+            late = 2 if e.review_overdue else 1 if "past_local_target" in e.flags else 0
+            return late * 100 + (max((int(f) for f in e.flags if f.isdigit()), default=0))
         return CaseloadTableModel._text(e, col).casefold()

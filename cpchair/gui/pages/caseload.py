@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from cpchair.domain import dates
 from cpchair.gui.models.caseload_table import FLAGS, ID_ROLE, MONTHS, SORT_ROLE, CaseloadTableModel
 from cpchair.gui.tables import row_table
 from cpchair.services import caseload as svc
+
+#: How far back the page lists plans that ended without a conference (those children left the caseload).
+ENDED_SHOWN_DAYS = 90
 
 
 class CaseloadPage(QWidget):
@@ -42,8 +46,10 @@ class CaseloadPage(QWidget):
         return self._today or date.today()
 
     def refresh(self) -> None:
+        today = self.today()
         with self.db.session() as s:
-            entries = svc.caseload(s, self.today())
+            entries = svc.caseload(s, today)
+            ended = svc.ended_without_conference(s, today, since=today - timedelta(days=ENDED_SHOWN_DAYS))
         self.model.set_rows(entries)
         overdue = sum(e.review_overdue for e in entries)
         long_plans = sum(1 for e in entries if any(f.isdigit() for f in e.flags))
@@ -53,7 +59,18 @@ class CaseloadPage(QWidget):
             parts.append(f"{overdue} with a review overdue")
         if long_plans:
             parts.append(f"{long_plans} on a plan 15 months or more")
-        self.summary_label.setText(", ".join(parts) + ". Open a row to see the conference that set the plan.")
+        local = sum("past_local_target" in e.flags for e in entries)
+        if local:
+            parts.append(f"{local} past the local review target")
+        text = ", ".join(parts) + ". Open a row to see the conference that set the plan."
+        if ended:
+            listed = "; ".join(
+                f"{e.child_name or e.case_ref} ({e.reason_label.lower()}, {dates.format_uk(e.ended_on)})"
+                for e in ended[:5]
+            )
+            more = f" and {len(ended) - 5} more" if len(ended) > 5 else ""
+            text += f"\nPlans ended without a conference in the last {ENDED_SHOWN_DAYS} days: {listed}{more}."
+        self.summary_label.setText(text)
         if not entries:
             self.summary_label.setText(
                 "No child is on a plan from your completed conferences. Children appear here when a completed "

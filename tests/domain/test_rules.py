@@ -1,10 +1,10 @@
-"""The form's show/hide rules (cpchair.gui.form.rules, no Qt): what does not apply is saved as null, and what
+"""The form's show/hide rules (cpchair.domain.rules, no Qt): what does not apply is saved as null, and what
 the form derives is filled in, so a record saved from the form never breaks a rule by leftover answers."""
 
 from __future__ import annotations
 
+from cpchair.domain import rules
 from cpchair.domain.validation import errors
-from cpchair.gui.form import rules
 from cpchair.services import conferences
 
 
