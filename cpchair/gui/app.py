@@ -159,7 +159,37 @@ def run(argv: list[str] | None = None) -> int:
     window = MainWindow(db)
     window.show()
     QTimer.singleShot(0, window.maybe_first_run)
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        db.dispose()
+        code = tear_down(window, db, code)
+    return code
+
+
+def tear_down(window: QWidget, db, code: int) -> int:
+    """Quit in order: stop timers and background work, delete the window, then close the database.
+
+    Why: leaving this to the interpreter's exit destroyed the window and the QApplication in no set order
+    while an export or a dashboard calculation could still be running, which is how quitting once ended in
+    a segfault in libQt6Core (see ``cpchair.gui.workers``). If a worker is still stuck after the wait (a hung
+    network share), the process ends at once rather than tear Qt down under it: every saved answer is
+    already committed to the database, and an export file is written whole or not at all.
+    """
+    import gc
+    import os
+
+    import shiboken6
+
+    from cpchair.gui import workers
+
+    clean = workers.shutdown(window)
+    if not clean:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
+    db.dispose()
+    gc.collect()
+    return code
