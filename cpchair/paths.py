@@ -23,6 +23,11 @@ def set_data_dir(path: str | os.PathLike[str] | None) -> None:
     _override = Path(path).expanduser().resolve() if path else None
 
 
+def data_dir_override() -> Path | None:
+    """The folder ``set_data_dir`` chose, if any (so a temporary change can be undone)."""
+    return _override
+
+
 def data_dir() -> Path:
     if _override is not None:
         return _override
