@@ -59,7 +59,10 @@ def test_python_m_cpchair_self_test_passes_without_importing_qt(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "self-test passed"
     assert not data.exists()
-    code = "import sys; from cpchair.__main__ import main; rc = main(['--self-test']); print(sorted(m for m in sys.modules if m.startswith('PySide6'))); sys.exit(rc)"
+    code = (
+        "import sys; from cpchair.__main__ import main; rc = main(['--self-test']); "
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6'))); sys.exit(rc)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "[]"
