@@ -30,6 +30,7 @@ import cpchair.storage.migrate  # noqa: F401  isort: skip
 
 # isort: split
 from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cpchair import __version__, paths
@@ -46,6 +47,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("cpchair")
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    icon = paths.icons_dir() / "cpchair.png"
+    if icon.is_file() and app.windowIcon().isNull():
+        app.setWindowIcon(QIcon(str(icon)))
     # English (UK): Qt's own dates, numbers and calendars read dd/mm/yyyy, weeks start on Monday.
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     return app
