@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
             return
         self.apply_identity()
         if dialog.explore:
-            problem = load_sample_data(self.db)
+            problem = load_sample_data(self.db, parent=self)
             if problem:
                 prompts.info(self, "Sample data", problem)
             self.list_page.refresh()
