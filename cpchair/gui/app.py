@@ -9,6 +9,7 @@ vanishing with the window.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -163,12 +164,25 @@ def run(argv: list[str] | None = None) -> int:
     window = MainWindow(db)
     window.show()
     QTimer.singleShot(0, window.maybe_first_run)
+    if os.environ.get(STARTUP_PROBE):
+        QTimer.singleShot(0, lambda: _probe_done(app))
     code = 1
     try:
         code = app.exec()
     finally:
         code = tear_down(window, db, code)
     return code
+
+
+#: set (to anything) to measure start-up: once the window is shown and drawn, print "shown" and quit
+#: (benchmarks/bench_bundle.py times the installed app and the bundle this way)
+STARTUP_PROBE = "CPCHAIR_STARTUP_PROBE"
+
+
+def _probe_done(app: QApplication) -> None:
+    app.processEvents()  # the first paint
+    print("shown", flush=True)
+    app.quit()
 
 
 def tear_down(window: QWidget, db, code: int) -> int:
@@ -181,7 +195,6 @@ def tear_down(window: QWidget, db, code: int) -> int:
     already committed to the database, and an export file is written whole or not at all.
     """
     import gc
-    import os
 
     import shiboken6
 
