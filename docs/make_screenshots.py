@@ -46,7 +46,6 @@ def main() -> int:
         s.commit()
 
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
     from cpchair.gui.app import make_application
     from cpchair.gui.main_window import MainWindow
@@ -112,8 +111,6 @@ def main() -> int:
     window.close()
     db.dispose()
     shutil.rmtree(tmp, ignore_errors=True)
-    del app
-    QApplication.instance()
     return 0
 
 
