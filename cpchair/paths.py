@@ -23,6 +23,11 @@ def set_data_dir(path: str | os.PathLike[str] | None) -> None:
     _override = Path(path).expanduser().resolve() if path else None
 
 
+def data_dir_override() -> Path | None:
+    """The folder ``set_data_dir`` chose, if any (so a temporary change can be undone)."""
+    return _override
+
+
 def data_dir() -> Path:
     if _override is not None:
         return _override
@@ -45,3 +50,23 @@ def backups_dir() -> Path:
 def key_path() -> Path:
     """The service's pseudonymisation key: beside the database, never in the share."""
     return data_dir() / "pseudonymisation.key"
+
+
+def _install_root() -> Path:
+    """Where the files shipped beside the package are: the bundle's folder, or the source checkout."""
+    import sys
+
+    bundle = getattr(sys, "_MEIPASS", None)  # set by PyInstaller in the built app
+    if bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parents[1]
+
+
+def docs_dir() -> Path:
+    """The user guides (``docs/guide-*.md`` and their screenshots), shown by Help in the application."""
+    return _install_root() / "docs"
+
+
+def icons_dir() -> Path:
+    """The application's icon in its sizes (``resources/icons``)."""
+    return _install_root() / "resources" / "icons"

@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the coordinators' merged store on PostgreSQL, postgresql+psycopg://USER@HOST/DB?sslmode=verify-full "
         "(also: CPCHAIR_DATABASE_URL; the password comes from the credential store or a libpq service file)",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation in a temporary data folder (your data is not touched), then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"cpchair.cli.{name}").register(sub)
@@ -45,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from cpchair import selftest
+
+        return selftest.run()
     try:
         if args.data_dir:
             paths.set_data_dir(args.data_dir)
@@ -57,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
 
             check_data_dir(paths.data_dir())  # --data-dir, CPCHAIR_DATA_DIR or the platform's folder alike
         if args.command is None:
+            from cpchair.cli.display import missing_display
+
+            problem = missing_display()
+            if problem:
+                print(f"cpchair: {problem}", file=sys.stderr)
+                return 1
             from cpchair.gui.app import run
 
             return run()

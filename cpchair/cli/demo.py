@@ -41,14 +41,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from cpchair import paths
     from cpchair.cli import open_db
+    from cpchair.cli.progress import Progress
     from cpchair.domain import dates
     from cpchair.domain.questionnaire import load
     from cpchair.services import demo
 
+    progress = Progress()
     db = open_db()
-    with db.session() as s:
-        summary = demo.generate(s, args.conferences, args.seed, replace=args.replace)
-        s.commit()
+    try:
+        with db.session() as s:
+            summary = demo.generate(s, args.conferences, args.seed, replace=args.replace, progress=progress)
+            s.commit()
+    finally:
+        progress.done()
     q = load()
     if summary.replaced:
         print(f"Deleted the {summary.replaced} conference(s) this data folder held.")

@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from cpchair import settings
     from cpchair.cli import opened_stores
+    from cpchair.cli.progress import Progress
     from cpchair.reports.service_report import write_report
     from cpchair.reports.workbook import write_workbook
     from cpchair.services import dashboard
@@ -37,20 +38,37 @@ def run(args: argparse.Namespace) -> int:
     if chosen is None:
         return 2
     period_from, period_to = chosen
-    with opened_stores() as (local, store):
-        with store.session() as session:
-            records, chair_of = dashboard.merged_records(session)
-        with local.session() as session:
-            service_name = settings.get(session, "service_name")
-            logo_path = settings.get(session, "logo_path")
+
+    progress = Progress()
+    progress("Reading the merged conferences…")
+    try:
+        with opened_stores() as (local, store):
+            with store.session() as session:
+                records, chair_of = dashboard.merged_records(session)
+            with local.session() as session:
+                service_name = settings.get(session, "service_name")
+                logo_path = settings.get(session, "logo_path")
+    finally:
+        progress.done()
     if args.chair and args.chair not in set(chair_of.values()):
         known = ", ".join(dashboard.chair_names(chair_of)) or "none yet"
         print(f"cpchair report: no merged conferences from a chair called {args.chair!r} (chairs: {known}).",
               file=sys.stderr)  # fmt: skip
         return 2
-    dash = dashboard.build(records, chair_of, period_from, period_to, chair=args.chair)
-    pdf = write_report(args.output, dash, suppress=args.suppress_small, service_name=service_name, logo_path=logo_path)
+    try:
+        progress(f"Calculating the figures for {len(records):,} conferences…")
+        dash = dashboard.build(records, chair_of, period_from, period_to, chair=args.chair)
+        progress("Writing the report PDF…")
+        pdf = write_report(
+            args.output, dash, suppress=args.suppress_small, service_name=service_name, logo_path=logo_path
+        )
+        workbook = None
+        if args.xlsx:
+            progress("Writing the workbook…")
+            workbook = write_workbook(args.xlsx, dash, suppress=args.suppress_small)
+    finally:
+        progress.done()
     print(pdf)
-    if args.xlsx:
-        print(write_workbook(args.xlsx, dash, suppress=args.suppress_small))
+    if workbook is not None:
+        print(workbook)
     return 0

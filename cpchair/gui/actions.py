@@ -26,6 +26,8 @@ class Actions(QObject):
     settings = Signal()
     import_key = Signal()
     about = Signal()
+    guide = Signal()
+    shortcuts = Signal()
     quit = Signal()
     show_page = Signal(str)
     find = Signal()
@@ -96,6 +98,12 @@ class Actions(QObject):
         )
         self.audit_log_action = make("&Audit log…", self.audit_log, None, "Who did what, and when (read-only)")
         self.about_action = make("&About cpchair", self.about)
+        self.guide_action = make(
+            "&User guide", self.guide, QKeySequence.StandardKey.HelpContents, "How to use cpchair (F1)"
+        )
+        if self.guide_action.shortcut().isEmpty():
+            self.guide_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action = make("&Keyboard shortcuts", self.shortcuts, None, "Every keyboard shortcut")
         self.quit_action = make("&Quit", self.quit, QKeySequence.StandardKey.Quit, "Save everything and close")
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -137,6 +145,9 @@ class Actions(QObject):
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.audit_log_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_toolbar(self, window: QMainWindow) -> QToolBar:

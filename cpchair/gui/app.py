@@ -9,6 +9,7 @@ vanishing with the window.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ import cpchair.storage.migrate  # noqa: F401  isort: skip
 
 # isort: split
 from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cpchair import __version__, paths
@@ -46,6 +48,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("cpchair")
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    icon = paths.icons_dir() / "cpchair.png"
+    if icon.is_file() and app.windowIcon().isNull():
+        app.setWindowIcon(QIcon(str(icon)))
     # English (UK): Qt's own dates, numbers and calendars read dd/mm/yyyy, weeks start on Monday.
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     return app
@@ -159,7 +164,49 @@ def run(argv: list[str] | None = None) -> int:
     window = MainWindow(db)
     window.show()
     QTimer.singleShot(0, window.maybe_first_run)
+    if os.environ.get(STARTUP_PROBE):
+        QTimer.singleShot(0, lambda: _probe_done(app))
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        db.dispose()
+        code = tear_down(window, db, code)
+    return code
+
+
+#: set (to anything) to measure start-up: once the window is shown and drawn, print "shown" and quit
+#: (benchmarks/bench_bundle.py times the installed app and the bundle this way)
+STARTUP_PROBE = "CPCHAIR_STARTUP_PROBE"
+
+
+def _probe_done(app: QApplication) -> None:
+    app.processEvents()  # the first paint
+    print("shown", flush=True)
+    app.quit()
+
+
+def tear_down(window: QWidget, db, code: int) -> int:
+    """Quit in order: stop timers and background work, delete the window, then close the database.
+
+    Why: leaving this to the interpreter's exit destroyed the window and the QApplication in no set order
+    while an export or a dashboard calculation could still be running, which is how quitting once ended in
+    a segfault in libQt6Core (see ``cpchair.gui.workers``). If a worker is still stuck after the wait (a hung
+    network share), the process ends at once rather than tear Qt down under it: every saved answer is
+    already committed to the database, and an export file is written whole or not at all.
+    """
+    import gc
+
+    import shiboken6
+
+    from cpchair.gui import workers
+
+    clean = workers.shutdown(window)
+    if not clean:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
+    db.dispose()
+    gc.collect()
+    return code

@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         a.settings.connect(self.open_settings)
         a.import_key.connect(self.import_key)
         a.about.connect(self.about)
+        a.guide.connect(self.show_guide)
+        a.shortcuts.connect(self.show_shortcuts)
         a.quit.connect(self.close)
         a.show_page.connect(self.show_page)
         a.find.connect(self.find)
@@ -352,6 +354,17 @@ class MainWindow(QMainWindow):
 
         show_about(self)
 
+    def show_guide(self) -> None:
+        """Help > User guide (F1): the coordinator's guide first for a coordinator, else the chair's."""
+        from cpchair.gui.dialogs.help import GuideDialog
+
+        GuideDialog(self, start="coordinator" if self.role == "coordinator" else "chair").exec()
+
+    def show_shortcuts(self) -> None:
+        from cpchair.gui.dialogs.help import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
     def maybe_first_run(self) -> None:
         """On the very first start, ask who the user is (and offer sample data)."""
         with self.db.session() as s:
@@ -365,7 +378,7 @@ class MainWindow(QMainWindow):
             return
         self.apply_identity()
         if dialog.explore:
-            problem = load_sample_data(self.db)
+            problem = load_sample_data(self.db, parent=self)
             if problem:
                 prompts.info(self, "Sample data", problem)
             self.list_page.refresh()

@@ -25,6 +25,7 @@ import random
 import uuid
 from bisect import bisect
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
@@ -1077,6 +1078,7 @@ def generate(
     today: date | None = None,
     *,
     replace: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
     """Fill the chair's database with ``conferences`` demo conferences (deterministic for ``seed``).
 
@@ -1096,10 +1098,12 @@ def generate(
         session.execute(delete(ConferenceChild))
         session.execute(delete(Conference))
 
+    say = progress or (lambda _text: None)
     q = load()
     rng = random.Random(seed)
     interval = settings.get(session, "review_interval_months")
     gen = _Generator(q, rng, today, interval, datetime.now(UTC), random.Random(f"cpchair-demo-v2-{seed}"))
+    say(f"Making {conferences:,} demo conferences…")
     gen.run(conferences)
 
     chair_name = settings.get(session, "chair_name") or DEFAULT_CHAIR_NAME
@@ -1108,7 +1112,9 @@ def generate(
     conference_rows = []
     child_rows = []
     local_rows = []
-    for rec in gen.records:
+    for i, rec in enumerate(gen.records, start=1):
+        if i % 100 == 0:
+            say(f"Writing the minutes and checking each record: {i:,} of {len(gen.records):,}…")
         if rec.status == COMPLETE:
             problems = completion_problems(rec.answers, q)
             if problems:  # a bug in this generator: never write an invalid complete record
@@ -1133,6 +1139,7 @@ def generate(
         )
         for values in child_columns(rec.answers):
             child_rows.append({"conference_id": rec.id, **values})
+    say(f"Saving {len(conference_rows):,} conferences…")
     session.execute(insert(Conference.__table__), conference_rows)
     if child_rows:
         session.execute(insert(ConferenceChild.__table__), child_rows)

@@ -72,7 +72,7 @@ def test_sample_data_button_runs_the_demo_generator(qtbot, db, monkeypatch):
 
     calls = []
 
-    def generate(session, conferences, seed):
+    def generate(session, conferences, seed, progress=None):
         calls.append((conferences, seed))
         for _ in range(3):
             svc.create(session, valid_answers())

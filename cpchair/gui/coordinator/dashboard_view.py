@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 from cpchair.domain import dates
 from cpchair.errors import CpchairError
 from cpchair.gcpause import paused_gc
+from cpchair.gui import workers
 from cpchair.gui.coordinator.chart_view import BarChart
 from cpchair.services import dashboard as svc
 
@@ -405,15 +405,17 @@ class DashboardView(QWidget):
 
     def _start(self) -> None:
         period_from, period_to = self.period()
-        relay = _Relay()
+        relay = _Relay(self)  # owned by the view: the worker dropping its reference must not delete it there
         relay.done.connect(self._finished)
         self._running = relay
         outcome = _Outcome(self._generation, self._epoch)
         args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData())
-        threading.Thread(target=_run, args=(relay, args), name="dashboard", daemon=True).start()
+        workers.start(_run, relay, args, name="dashboard")
 
     def _finished(self, outcome: _Outcome) -> None:
-        self._running = None
+        relay, self._running = self._running, None
+        if relay is not None:
+            relay.deleteLater()
         if outcome.epoch == self._epoch and outcome.records is not None:
             self._records = outcome.records
         if outcome.generation != self._generation:

@@ -39,6 +39,13 @@ def choose_folder(parent: QWidget | None, start: str) -> str | None:
     return folder or None
 
 
+class MergeStopped(Exception):
+    """The window closed during a merge: nothing of it was applied (merging again is safe)."""
+
+    def __str__(self) -> str:
+        return "cpchair was closed during the merge, so nothing of it was applied. Merge again."
+
+
 class MergeWorker(QObject):
     """Merges every export below ``folder``, one file at a time, in the thread it is moved to."""
 
@@ -63,6 +70,8 @@ class MergeWorker(QObject):
 
             def progress(done: int, _total: int, outcome: merge.FileOutcome) -> None:
                 self.file_done.emit(done, outcome.path, outcome.status, outcome.reason or "")
+                if QThread.currentThread().isInterruptionRequested():
+                    raise MergeStopped()  # the window is closing: the merge's one transaction is rolled back
 
             with self.db.session() as session:
                 summary = merge.merge_files(session, paths, on_file=progress, on_wait=self.waiting.emit)

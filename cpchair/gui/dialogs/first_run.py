@@ -11,12 +11,14 @@ import importlib
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -33,22 +35,43 @@ ROLES = (
 )
 
 
-def load_sample_data(db, conferences: int | None = None, seed: int = SAMPLE_SEED) -> str | None:
-    """Fill the database with sample conferences. Returns None on success, else a sentence saying why not."""
+def load_sample_data(
+    db, conferences: int | None = None, seed: int = SAMPLE_SEED, *, parent: QWidget | None = None
+) -> str | None:
+    """Fill the database with sample conferences. Returns None on success, else a sentence saying why not.
+
+    It takes a few seconds, so a progress dialog says what is being done meanwhile (the generator reports
+    each stage; the window repaints between them).
+    """
     conferences = conferences or SAMPLE_CONFERENCES
     try:
         generate = importlib.import_module("cpchair.services.demo").generate
     except (ImportError, AttributeError):
         return "Sample data is not available in this version of cpchair."
+    busy = QProgressDialog("Making sample data…", "", 0, 0, parent)
+    busy.setWindowTitle("Sample data")
+    busy.setCancelButton(None)  # the generator cannot stop half-way; it is quick
+    busy.setMinimumDuration(0)
+    busy.setWindowModality(Qt.WindowModality.WindowModal)
+    busy.setAccessibleName("Sample data progress")
+    busy.show()
+    QApplication.processEvents()
+
+    def progress(text: str) -> None:
+        busy.setLabelText(text)
+        QApplication.processEvents()
+
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         with db.session() as s:
-            generate(s, conferences=conferences, seed=seed)
+            generate(s, conferences=conferences, seed=seed, progress=progress)
             s.commit()
     except Exception as exc:  # the sample data is optional: say what happened and carry on empty
         return f"The sample data could not be made ({exc})."
     finally:
         QGuiApplication.restoreOverrideCursor()
+        busy.close()
+        busy.deleteLater()
     return None
 
 

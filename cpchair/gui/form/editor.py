@@ -53,6 +53,11 @@ from cpchair.services import conferences
 from cpchair.storage.db import describe_error
 
 AUTOSAVE_MS = 1500
+#: the questionnaire's own keys (also listed by Help > Keyboard shortcuts, which reads them from here)
+PAGE_SHORTCUTS = (
+    ("Ctrl+PgDown", "Next page of the questionnaire"),
+    ("Ctrl+PgUp", "Previous page of the questionnaire"),
+)
 # Problems (by code) that only say "not answered yet": on a draft they wait until the chair has touched the
 # field or asked to complete, so a new conference does not open as a page of red.
 REQUIRED_LIKE = frozenset(
@@ -202,9 +207,11 @@ class ConferenceEditor(QWidget):
         body.addWidget(self.stack, 1)
         outer.addLayout(body, 1)
 
-        nxt = QShortcut(QKeySequence("Ctrl+PgDown"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        (next_keys, _), (previous_keys, _) = PAGE_SHORTCUTS
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        nxt = QShortcut(QKeySequence(next_keys), self, context=context)
         nxt.activated.connect(lambda: self.show_page(min(self.stack.currentIndex() + 1, self.stack.count() - 1)))
-        prv = QShortcut(QKeySequence("Ctrl+PgUp"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        prv = QShortcut(QKeySequence(previous_keys), self, context=context)
         prv.activated.connect(lambda: self.show_page(max(self.stack.currentIndex() - 1, 0)))
 
     def _page_title(self, section: Section, problems: int) -> str:

@@ -12,7 +12,6 @@ every few seconds and exports as soon as the coordinator's key has been imported
 from __future__ import annotations
 
 import contextlib
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QTimer, Signal
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from cpchair import settings
 from cpchair.errors import CpchairError, ExportError
+from cpchair.gui import workers
 from cpchair.services import pseudonym
 from cpchair.services.pseudonym import KeyMissing
 
@@ -158,7 +158,7 @@ class SyncPanel(QWidget):
         self._again = False
         self.sync_button.setEnabled(False)
         self._show("Exporting…", "Writing an export file to the shared folder")
-        threading.Thread(target=self._work, name="cpchair-export", daemon=True).start()
+        workers.start(self._work, name="cpchair-export")
 
     def _work(self) -> None:
         """Runs on the worker thread: its own session, plain results back through a queued signal."""
