@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
 from cpchair.interchange.names import export_file_name, parse_export_name
 from cpchair.interchange.records import deletion_marker, record_maker
+from cpchair.interchange.text import name_problem
 from cpchair.services import audit, pseudonym
 from cpchair.services.conferences import COMPLETE
 from cpchair.storage.models import Conference, ExportLog
@@ -137,8 +139,50 @@ def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]
     return {"conferences": conferences, "deleted": deleted}
 
 
-def next_sequence(session: Session) -> int:
-    return (session.scalar(select(func.max(ExportLog.sequence))) or 0) + 1
+def next_sequence(session: Session, folder: Path | None = None, device_id: str | None = None) -> int:
+    """One more than the highest sequence this device is known to have used: in ``export_log``, in the
+    reservation (``reserve_sequence``) and, when ``folder`` is given, in the names of this device's files
+    there (a restored database forgets exports the share still holds)."""
+    logged = session.scalar(select(func.max(ExportLog.sequence))) or 0
+    reserved = settings.get(session, "export_sequence") or 0
+    on_share = highest_sequence_on_share(folder, device_id) if folder is not None and device_id else 0
+    return max(logged, reserved, on_share) + 1
+
+
+def highest_sequence_on_share(folder: Path, device_id: str) -> int:
+    """The highest sequence in the names of this device's export files directly in ``folder`` (0 if none)."""
+    device8 = device_id.replace("-", "").lower()[:8]
+    highest = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                parsed = parse_export_name(entry.name)
+                if parsed is not None and parsed.device8 == device8:
+                    highest = max(highest, parsed.sequence)
+    except OSError:
+        return 0  # an unreadable share fails the write itself, with the reason
+    return highest
+
+
+def reserve_sequence(session: Session, folder: Path) -> int:
+    """Take the next sequence and COMMIT it before the file is written.
+
+    Why: an export killed between writing its file and recording it in ``export_log`` would otherwise hand
+    the same sequence to the next export, and the coordinator would see two different files claiming one
+    place in this device's series. The reservation survives the kill; ``release_sequence`` gives it back
+    only when the write failed cleanly (nothing under a final name)."""
+    sequence = next_sequence(session, folder, settings.get(session, "device_id"))
+    settings.put(session, "export_sequence", sequence)
+    session.commit()
+    return sequence
+
+
+def release_sequence(session: Session, sequence: int) -> None:
+    """Give back a reservation whose file was never written, so a failed try costs no number."""
+    session.rollback()
+    if settings.get(session, "export_sequence") == sequence:
+        settings.put(session, "export_sequence", sequence - 1)
+        session.commit()
 
 
 def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> BuiltExport:
@@ -154,6 +198,9 @@ def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> Bu
         )
     if len(chair_name) > CHAIR_NAME_MAX:
         raise ExportError(f"Your name as chair is longer than {CHAIR_NAME_MAX} characters: shorten it in Settings.")
+    problem = name_problem(chair_name, "your name as chair")
+    if problem is not None:  # the coordinator's merge would refuse the file for it (interchange.text)
+        raise ExportError(f"{problem[0].upper()}{problem[1:]}: correct it in Settings before exporting.")
     with paused_gc():
         payload = build_payload(session, key)
         payload_bytes = canonical_json(payload)
@@ -215,22 +262,27 @@ def export_now(
 ) -> ExportResult:
     """Write one export file into ``folder`` (default: the shared folder setting) and log it.
 
-    Flushes but does not commit: the caller commits (the file is already durable; a lost log row only
-    means the next export reuses a sequence number under a different, still unique, name).
+    The sequence is reserved and committed before the file is written (``reserve_sequence``), so callers
+    start with nothing else pending; the log row is flushed, and the caller commits it. A process killed
+    between the write and that commit leaves the reservation, so its sequence is never used twice.
     """
     target = resolve_folder(session, folder)
     key = key if key is not None else pseudonym.load_key()
     if not target.is_dir():
         raise _share_error(FileNotFoundError(errno.ENOENT, "not found"), target, "")
     stamp = now or dates.utc_timestamp()
-    sequence = next_sequence(session)
-    built = build_export(session, key=key, now=stamp, sequence=sequence)
-    env = built.envelope
-    name = export_file_name(env["chair_name"], env["device_id"], stamp, sequence)
+    sequence = reserve_sequence(session, target)
     try:
+        built = build_export(session, key=key, now=stamp, sequence=sequence)
+        env = built.envelope
+        name = export_file_name(env["chair_name"], env["device_id"], stamp, sequence)
         path = fileio.write_new_file(target, name, built.data)
     except OSError as exc:
+        release_sequence(session, sequence)
         raise _share_error(exc, target, name) from exc
+    except Exception:
+        release_sequence(session, sequence)
+        raise
     session.add(
         ExportLog(
             sequence=sequence,
