@@ -332,7 +332,7 @@ def test_a_database_fault_at_any_point_stops_the_merge_cleanly_and_the_next_run_
             event.remove(db.engine, "do_execute", failing)
             event.remove(db.engine, "do_executemany", failing)
         if stopped is not None:
-            assert stopped.startswith("The merge stopped: ") and "Files merged before this one are kept" in stopped
+            assert stopped.startswith("The merge stopped: ") and "Nothing of this merge was kept" in stopped
         else:  # the fault point lay beyond the last write
             assert [f.status for f in outcome.files] == ["merged"] * files
         for ids in ids_by_file:  # each file is in whole or not at all

@@ -266,7 +266,7 @@ def test_a_failure_while_applying_a_file_leaves_nothing_of_it(session, tmp_path,
         raise OSError("disk full")
 
     monkeypatch.setattr(merge, "_apply", apply_then_fail)
-    with pytest.raises(DatabaseError, match="The merge stopped: .*Files merged before this one are kept"):
+    with pytest.raises(DatabaseError, match="The merge stopped: .*Nothing of this merge was kept"):
         merge.merge_files(session, [doomed])
     assert dump(session) == before
     monkeypatch.undo()
