@@ -331,3 +331,37 @@ def test_a_share_whose_own_name_is_not_text_still_merges_and_stores_printable_pa
         assert len(stored) == 3 and all("share-\\xe9" in p for p in stored)
         for p in stored:
             p.encode("utf-8")
+
+
+def test_a_file_that_breaks_the_merge_past_the_checks_is_rolled_back_alone_and_the_others_merge(
+    db, tmp_path, records, monkeypatch
+):
+    """The whole merge is one transaction; each file's writes sit in a savepoint, so a file whose content
+    trips something after the reader's checks is undone alone and reported, and the files around it stay."""
+    share = tmp_path / "share"
+    share.mkdir()
+    for chair, name in ((0, "a.json"), (1, "b-breaks.json"), (2, "c.json")):
+        (share / name).write_text(json.dumps(valid(records, chair)), "utf-8")
+    real_apply = merge._apply
+
+    def apply_then_break(session, export):
+        counts = real_apply(session, export)  # every row of the file is written...
+        if export.path.name == "b-breaks.json":
+            raise ValueError("something in this file's data")  # ...then its content trips a later step
+        return counts
+
+    monkeypatch.setattr(merge, "_apply", apply_then_break)
+    with db.session() as s:
+        summary = merge.merge_folder(s, share)
+        assert [(Path(f.path).name, f.status) for f in summary.files] == [
+            ("a.json", "merged"),
+            ("b-breaks.json", "rejected"),
+            ("c.json", "merged"),
+        ]
+        assert summary.files[1].reason == "it could not be merged (ValueError); nothing of it was applied"
+        assert merged_ids(s) == {r["id"] for r in records[0:3] + records[6:9]}
+        assert s.scalar(select(func.count()).select_from(ImportedFile)) == 2
+    monkeypatch.undo()
+    with db.session() as s:
+        again = merge.merge_folder(s, share)
+        assert [f.status for f in again.files] == ["unchanged", "merged", "unchanged"]
