@@ -80,7 +80,6 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("device_id", "", str, "Identity", "Device ID", visible=False),
     SettingSpec("last_export_at", "", str, "Sync", "Last export", visible=False),
     SettingSpec("last_export_path", "", str, "Sync", "Last export file", visible=False),
-    SettingSpec("export_sequence", 0, int, "Sync", "Last export sequence reserved", visible=False),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -140,13 +140,16 @@ def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]
 
 
 def next_sequence(session: Session, folder: Path | None = None, device_id: str | None = None) -> int:
-    """One more than the highest sequence this device is known to have used: in ``export_log``, in the
-    reservation (``reserve_sequence``) and, when ``folder`` is given, in the names of this device's files
-    there (a restored database forgets exports the share still holds)."""
+    """One more than the highest sequence this device is known to have used: in ``export_log`` and, when
+    ``folder`` is given, in the names of this device's files there.
+
+    Why the share too: an export killed between writing its file and committing its ``export_log`` row (or
+    a database restored from a backup) leaves a file the log does not know; taking the log alone would give
+    the next export the same sequence, and the coordinator would see two different files claiming one place
+    in this device's series. A write that failed left no file, so its number is used again."""
     logged = session.scalar(select(func.max(ExportLog.sequence))) or 0
-    reserved = settings.get(session, "export_sequence") or 0
     on_share = highest_sequence_on_share(folder, device_id) if folder is not None and device_id else 0
-    return max(logged, reserved, on_share) + 1
+    return max(logged, on_share) + 1
 
 
 def highest_sequence_on_share(folder: Path, device_id: str) -> int:
@@ -162,27 +165,6 @@ def highest_sequence_on_share(folder: Path, device_id: str) -> int:
     except OSError:
         return 0  # an unreadable share fails the write itself, with the reason
     return highest
-
-
-def reserve_sequence(session: Session, folder: Path) -> int:
-    """Take the next sequence and COMMIT it before the file is written.
-
-    Why: an export killed between writing its file and recording it in ``export_log`` would otherwise hand
-    the same sequence to the next export, and the coordinator would see two different files claiming one
-    place in this device's series. The reservation survives the kill; ``release_sequence`` gives it back
-    only when the write failed cleanly (nothing under a final name)."""
-    sequence = next_sequence(session, folder, settings.get(session, "device_id"))
-    settings.put(session, "export_sequence", sequence)
-    session.commit()
-    return sequence
-
-
-def release_sequence(session: Session, sequence: int) -> None:
-    """Give back a reservation whose file was never written, so a failed try costs no number."""
-    session.rollback()
-    if settings.get(session, "export_sequence") == sequence:
-        settings.put(session, "export_sequence", sequence - 1)
-        session.commit()
 
 
 def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> BuiltExport:
@@ -262,27 +244,23 @@ def export_now(
 ) -> ExportResult:
     """Write one export file into ``folder`` (default: the shared folder setting) and log it.
 
-    The sequence is reserved and committed before the file is written (``reserve_sequence``), so callers
-    start with nothing else pending; the log row is flushed, and the caller commits it. A process killed
-    between the write and that commit leaves the reservation, so its sequence is never used twice.
+    Flushes but does not commit: the caller commits. A process killed between the write and that commit
+    leaves a file the log does not know, so the next sequence also looks at this device's files in the
+    share (``next_sequence``) and is never used twice.
     """
     target = resolve_folder(session, folder)
     key = key if key is not None else pseudonym.load_key()
     if not target.is_dir():
         raise _share_error(FileNotFoundError(errno.ENOENT, "not found"), target, "")
     stamp = now or dates.utc_timestamp()
-    sequence = reserve_sequence(session, target)
+    sequence = next_sequence(session, target, settings.get(session, "device_id"))
+    built = build_export(session, key=key, now=stamp, sequence=sequence)
+    env = built.envelope
+    name = export_file_name(env["chair_name"], env["device_id"], stamp, sequence)
     try:
-        built = build_export(session, key=key, now=stamp, sequence=sequence)
-        env = built.envelope
-        name = export_file_name(env["chair_name"], env["device_id"], stamp, sequence)
         path = fileio.write_new_file(target, name, built.data)
     except OSError as exc:
-        release_sequence(session, sequence)
         raise _share_error(exc, target, name) from exc
-    except Exception:
-        release_sequence(session, sequence)
-        raise
     session.add(
         ExportLog(
             sequence=sequence,
