@@ -16,7 +16,20 @@ from typing import Any
 
 from cpchair import __version__
 
-COMMANDS = ("demo", "listing", "export", "merge", "stats", "minutes", "letter", "report", "audit", "retention")
+COMMANDS = (
+    "demo",
+    "listing",
+    "export",
+    "merge",
+    "stats",
+    "minutes",
+    "letter",
+    "report",
+    "audit",
+    "retention",
+    "backup",
+    "restore",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     def waiting() -> None:
-        print("cpchair merge: another coordinator is merging into the shared store; waiting for it…", file=sys.stderr)
+        print("cpchair merge: another merge into this store is running; waiting for it to finish…", file=sys.stderr)
 
     with opened_stores() as (_local, store), store.session() as session:
         summary = merge_folder(session, folder, allow_unsigned=args.allow_unsigned, on_wait=waiting)

@@ -25,6 +25,7 @@ class Actions(QObject):
     sync_now = Signal()
     settings = Signal()
     import_key = Signal()
+    restore_backup = Signal()
     about = Signal()
     guide = Signal()
     shortcuts = Signal()
@@ -97,6 +98,9 @@ class Actions(QObject):
             "See, and remove, names and minutes kept past the retention period",
         )
         self.audit_log_action = make("&Audit log…", self.audit_log, None, "Who did what, and when (read-only)")
+        self.restore_action = make(
+            "&Restore from backup…", self.restore_backup, None, "Replace the database with one of its backups"
+        )
         self.about_action = make("&About cpchair", self.about)
         self.guide_action = make(
             "&User guide", self.guide, QKeySequence.StandardKey.HelpContents, "How to use cpchair (F1)"
@@ -134,6 +138,7 @@ class Actions(QObject):
         file_menu.addAction(self.sync_action)
         file_menu.addAction(self.import_key_action)
         file_menu.addAction(self.retention_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()

@@ -107,12 +107,15 @@ def open_database_for_gui(path: str | Path | None = None, parent: QWidget | None
 
     Nothing is written to a database that is refused: DatabaseTooNew is raised before any change.
     """
+    from cpchair.storage.backups import DatabaseDamaged
     from cpchair.storage.db import open_database
     from cpchair.storage.location import check_data_dir
 
     try:
         check_data_dir(Path(path).parent if path else paths.data_dir())
         return open_database(path)
+    except DatabaseDamaged as exc:
+        return _restore_damaged(exc, path, parent)
     except DatabaseTooNew as exc:
         prompts.error(parent, "This database needs a newer cpchair", str(exc))
     except UnsafeDataDir as exc:
@@ -150,6 +153,36 @@ def open_store_for_gui(local, parent: QWidget | None = None):
     except CpchairError as exc:
         prompts.error(parent, "cpchair cannot open the merged store", str(exc))
     return None
+
+
+def _restore_damaged(exc, path: str | Path | None, parent: QWidget | None):
+    """quick_check failed at start-up: offer the latest good backup, restore it, and open the database."""
+    from cpchair.storage import backups
+    from cpchair.storage.db import open_database
+
+    if exc.latest_good is None:
+        prompts.error(parent, "cpchair's database is damaged", str(exc))
+        return None
+    text = (
+        f"The database {exc.db_path} failed its check, so cpchair will not open it. The newest good backup is "
+        f"{exc.latest_good.name}. Restoring it brings back your work as it was then; the damaged file is kept "
+        "aside in the backups folder, not deleted."
+    )
+    if not prompts.offer_restore(parent, text):
+        return None
+    try:
+        result = backups.restore(exc.db_path, exc.latest_good)
+        db = open_database(path)
+    except (DatabaseError, OSError) as again:
+        prompts.error(parent, "The backup could not be restored", str(again))
+        return None
+    prompts.info(
+        parent,
+        "Backup restored",
+        f"Restored {result.source.name}. Work done after that backup was made is not in it: check your "
+        "latest conferences.",
+    )
+    return db
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ window costs about the same with 20 conferences or 20,000.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         a.sync_now.connect(self.sync_now)
         a.settings.connect(self.open_settings)
         a.import_key.connect(self.import_key)
+        a.restore_backup.connect(self.restore_backup)
         a.about.connect(self.about)
         a.guide.connect(self.show_guide)
         a.shortcuts.connect(self.show_shortcuts)
@@ -348,6 +350,52 @@ class MainWindow(QMainWindow):
             if self.conference_view is not None and self.conference_view.conference_id in dialog.removed:
                 self.conference_view.load(self.conference_view.conference_id)  # show what is left
             self.show_status(f"Removed the personal details of {len(dialog.removed)} conference(s).")
+
+    def restore_backup(self) -> None:
+        """Replace the database with a backup the user picks; what is on screen is saved first (and so kept
+        in the copy set aside), and every page is read again from the restored database."""
+        from cpchair.storage import backups
+
+        if self.conference_view is not None and not self.conference_view.settle("restore a backup"):
+            self.show_conference_view()
+            return
+        db_path = Path(self.db.engine.url.database)
+        folder = backups.backups_dir(db_path)
+        chosen = prompts.choose_backup(self, str(folder))
+        if not chosen:
+            return
+        text = (
+            f"Replace the database with the backup {Path(chosen).name}? Work done after that backup was made "
+            "will not be in it. The database as it is now is kept in the backups folder."
+        )
+        if not prompts.confirm(self, "Restore from backup", text, "&Restore"):
+            return
+        try:
+            result = backups.restore(db_path, Path(chosen))
+        except (CpchairError, OSError) as exc:
+            prompts.error(self, "The backup could not be restored", str(exc))
+            return
+        self._reload_after_restore()
+        kept = result.kept_aside[0].name if result.kept_aside else "nothing (there was no database)"
+        prompts.info(
+            self, "Backup restored", f"Restored {result.source.name}. The database as it was is kept as {kept}."
+        )
+
+    def _reload_after_restore(self) -> None:
+        """Every page reads the restored database afresh: the open conference is closed, the pages built on
+        demand are built again when next shown."""
+        if self.conference_view is not None:
+            self.conference_view.clear()
+        for attr in ("caseload_page", "coordinator_page"):
+            page = getattr(self, attr)
+            if page is not None:
+                self.stack.removeWidget(page)
+                page.deleteLater()
+                setattr(self, attr, None)
+        self.apply_identity()
+        self.list_page.refresh()
+        self._list_stale = False
+        self.show_page("conferences")
 
     def about(self) -> None:
         from cpchair.gui.dialogs.about import show_about

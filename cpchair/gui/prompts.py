@@ -6,7 +6,7 @@ wording and buttons consistent: the action on the button ("Delete"), never a bar
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
@@ -62,3 +62,23 @@ def password(parent: QWidget | None, title: str, text: str) -> str | None:
     """Ask for a password (typed hidden); None when the user cancels."""
     value, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
     return value if ok and value else None
+
+
+def offer_restore(parent: QWidget | None, text: str) -> bool:
+    """The database is damaged: restore the latest good backup (the default), or quit."""
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, "cpchair's database is damaged", text, QMessageBox.StandardButton.NoButton, parent
+    )
+    restore = box.addButton("&Restore from the latest good backup", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    return box.clickedButton() is restore
+
+
+def choose_backup(parent: QWidget | None, folder: str) -> str | None:
+    """Pick a backup file to restore (one wrapper, so tests replace it instead of a native dialog)."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "Restore from backup", folder, "cpchair backups (cpchair-*.sqlite);;All files (*)"
+    )
+    return path or None

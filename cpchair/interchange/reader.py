@@ -2,9 +2,11 @@
 
 Why so strict: a file comes from another computer through a shared folder, so it may be truncated, garbled,
 written by a newer cpchair, or tampered with, and an unknown key could carry personal data. Every check
-runs here, on the bytes alone, so a rejected file changes nothing: the size (read no further than a limit),
-UTF-8 without a byte-order mark, JSON (no NaN, no decimals, no runaway nesting), the format and its version,
-the questionnaire versions of the records, the JSON Schema (checked by ``jsonschema-rs``, see
+runs here, on the bytes alone, so a rejected file changes nothing: a regular file opened without following a
+link (``files``), the size (read no further than a limit), UTF-8 without a byte-order mark, JSON (no NaN, no
+decimals, no runaway nesting), valid Unicode in every string (no lone surrogate from a ``\ud800`` escape,
+which would break the database and every printout), a chair name fit to show (``text``), the format and its
+version, the questionnaire versions of the records, the JSON Schema (checked by ``jsonschema-rs``, see
 ``schema_validation``), ``record_count``, ``payload_sha256``, real calendar
 dates in timestamps, unique ids, and the cross-field rules of ``cpchair.domain.validation``.
 
@@ -27,7 +29,10 @@ from cpchair.errors import FormatError
 from cpchair.gcpause import paused_gc
 from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
+from cpchair.interchange.files import Unreadable, display_text, read_regular_file
 from cpchair.interchange.schema_validation import first_violation
+from cpchair.interchange.text import SURROGATE_ESCAPE as _SURROGATE_ESCAPE
+from cpchair.interchange.text import invalid_text_in, name_problem
 
 #: A chair's snapshot is ~2 kB per conference; 100 MB is far beyond any real service's files.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -64,21 +69,13 @@ def schema() -> dict[str, Any]:
 
 
 def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, never reading more than ``max_bytes`` (a huge file is refused, not loaded)."""
+    """The file's bytes, never reading more than ``max_bytes`` (a huge file is refused, not loaded), and only
+    from a regular file: a link, a FIFO or a device is refused without being followed or waited on."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _Reject(f"it is {_size(size)}, larger than the {_size(max_bytes)} an export can be")
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise _Reject(f"it is larger than the {_size(max_bytes)} an export can be")
-    except OSError as exc:
-        raise _error(path, f"it cannot be read ({exc.strerror or exc})") from None
-    except _Reject as exc:
+        return read_regular_file(path, max_bytes)
+    except Unreadable as exc:
         raise _error(path, str(exc)) from None
-    return data
 
 
 def read_export(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExportFile:
@@ -102,7 +99,8 @@ def parse_export(data: bytes, path: str | Path = "<bytes>", *, sha256: str | Non
 
 
 def _error(path: Path, reason: str) -> FormatError:
-    err = FormatError(f"{path.name} was rejected: {reason}.")
+    reason = display_text(reason)  # a hostile file's text must not break printing or storing the reason
+    err = FormatError(f"{display_text(path.name)} was rejected: {reason}.")
     err.path = path  # type: ignore[attr-defined]
     err.reason = reason  # type: ignore[attr-defined]
     return err
@@ -147,6 +145,9 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
         ) from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
         raise _Reject(f"it is not valid JSON ({exc})") from None
+    bad = invalid_text_in(doc) if _SURROGATE_ESCAPE.search(text) else None
+    if bad is not None:
+        raise _Reject(bad)
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise _Reject(f'it is not a cpchair export (no "format": "{FORMAT}")')
@@ -163,6 +164,10 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
     found = first_violation(schema(), doc, _Decimal)
     if found is not None:
         raise _Reject(f"it does not match the export format: {_cut(found.message)}")
+
+    name_reason = name_problem(doc["chair_name"])
+    if name_reason is not None:
+        raise _Reject(f"{name_reason}; the chair can correct it in Settings and export again")
 
     payload = doc["payload"]
     conferences: list[dict[str, Any]] = payload["conferences"]

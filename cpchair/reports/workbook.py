@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,22 +36,44 @@ SHEET_NAMES = {
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 PCT_FORMAT = '0.0"%"'
+#: What makes a spreadsheet read text as a formula (OWASP's list for CSV injection, which Excel shares).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def sheet_name(fig: FigureData) -> str:
     return SHEET_NAMES.get(fig.key, fig.title)[:31]
 
 
+def _cell(ws: Worksheet, row: int, col: int, value):
+    """Put ``value`` in a cell; text always stays text.
+
+    Why: chair names and labels come from other installations, and a spreadsheet runs text that starts
+    with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return before one) as a formula, which can fetch
+    a web address or run a command on the analyst's computer ("CSV/formula injection"). openpyxl makes any
+    string starting with ``=`` a formula cell, so every string is forced to the string type, and one that a
+    spreadsheet could read as a formula is also marked with Excel's quote prefix (the leading apostrophe),
+    so it stays text even after someone edits the cell. Characters XML cannot hold (control characters) are
+    dropped rather than let a stored name make the whole workbook unwritable."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    return cell
+
+
 def _header(ws: Worksheet, row: int, names: list[str]) -> None:
     for col, name in enumerate(names, start=1):
-        cell = ws.cell(row=row, column=col, value=name)
+        cell = _cell(ws, row, col, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _put(ws: Worksheet, row: int, values: list) -> None:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = _cell(ws, row, col, value)
         if isinstance(value, float):
             cell.number_format = PCT_FORMAT
 
@@ -83,13 +106,13 @@ def _figure_sheet(wb: Workbook, dash: Dashboard, fig: FigureData, suppress: bool
         _put(ws, row, values)
         row += 1
     row += 1
-    ws.cell(row=row, column=1, value=fig.title).font = HEADER_FONT
+    _cell(ws, row, 1, fig.title).font = HEADER_FONT
     row += 1
-    ws.cell(row=row, column=1, value=f"{fig.headline_label}, {fig.denominator_text}")
+    _cell(ws, row, 1, f"{fig.headline_label}, {fig.denominator_text}")
     for text in (*fig.notes, fig.national.text if fig.national else None):
         if text:
             row += 1
-            ws.cell(row=row, column=1, value=text)
+            _cell(ws, row, 1, text)
 
     points = dash.over_time.get(fig.key) or []
     if points:
@@ -131,18 +154,18 @@ def _summary_sheet(wb: Workbook, dash: Dashboard, suppress: bool) -> None:
         )
     row = len(dash.figures) + 3
     for label, value in (("Period from", dash.period_from), ("Period to", dash.period_to)):
-        ws.cell(row=row, column=1, value=label).font = HEADER_FONT
-        ws.cell(row=row, column=2, value=value).number_format = "DD/MM/YYYY"
+        _cell(ws, row, 1, label).font = HEADER_FONT
+        _cell(ws, row, 2, value).number_format = "DD/MM/YYYY"
         row += 1
-    ws.cell(row=row, column=1, value="Conferences").font = HEADER_FONT
-    ws.cell(row=row, column=2, value=count_value(dash.stats["conferences"]["total"], suppress))
+    _cell(ws, row, 1, "Conferences").font = HEADER_FONT
+    _cell(ws, row, 2, count_value(dash.stats["conferences"]["total"], suppress))
     row += 1
     if dash.chair:
-        ws.cell(row=row, column=1, value="Chair").font = HEADER_FONT
-        ws.cell(row=row, column=2, value=dash.chair)
+        _cell(ws, row, 1, "Chair").font = HEADER_FONT
+        _cell(ws, row, 2, dash.chair)
         row += 1
     if suppress:
-        ws.cell(row=row, column=1, value="Counts from 1 to 5 are shown as c, with the percentages they would reveal.")
+        _cell(ws, row, 1, "Counts from 1 to 5 are shown as c, with the percentages they would reveal.")
     ws.column_dimensions["A"].width = 52
     ws.column_dimensions["B"].width = 34
     ws.freeze_panes = "A2"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from cpchair.interchange import FORMAT, FORMAT_VERSION
 from cpchair.interchange.canonical import canonical_json
 from cpchair.interchange.names import export_file_name, parse_export_name
 from cpchair.interchange.records import deletion_marker, record_maker
+from cpchair.interchange.text import name_problem
 from cpchair.services import audit, pseudonym
 from cpchair.services.conferences import COMPLETE
 from cpchair.storage.models import Conference, ExportLog
@@ -137,8 +139,32 @@ def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]
     return {"conferences": conferences, "deleted": deleted}
 
 
-def next_sequence(session: Session) -> int:
-    return (session.scalar(select(func.max(ExportLog.sequence))) or 0) + 1
+def next_sequence(session: Session, folder: Path | None = None, device_id: str | None = None) -> int:
+    """One more than the highest sequence this device is known to have used: in ``export_log`` and, when
+    ``folder`` is given, in the names of this device's files there.
+
+    Why the share too: an export killed between writing its file and committing its ``export_log`` row (or
+    a database restored from a backup) leaves a file the log does not know; taking the log alone would give
+    the next export the same sequence, and the coordinator would see two different files claiming one place
+    in this device's series. A write that failed left no file, so its number is used again."""
+    logged = session.scalar(select(func.max(ExportLog.sequence))) or 0
+    on_share = highest_sequence_on_share(folder, device_id) if folder is not None and device_id else 0
+    return max(logged, on_share) + 1
+
+
+def highest_sequence_on_share(folder: Path, device_id: str) -> int:
+    """The highest sequence in the names of this device's export files directly in ``folder`` (0 if none)."""
+    device8 = device_id.replace("-", "").lower()[:8]
+    highest = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                parsed = parse_export_name(entry.name)
+                if parsed is not None and parsed.device8 == device8:
+                    highest = max(highest, parsed.sequence)
+    except OSError:
+        return 0  # an unreadable share fails the write itself, with the reason
+    return highest
 
 
 def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> BuiltExport:
@@ -154,6 +180,9 @@ def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> Bu
         )
     if len(chair_name) > CHAIR_NAME_MAX:
         raise ExportError(f"Your name as chair is longer than {CHAIR_NAME_MAX} characters: shorten it in Settings.")
+    problem = name_problem(chair_name, "your name as chair")
+    if problem is not None:  # the coordinator's merge would refuse the file for it (interchange.text)
+        raise ExportError(f"{problem[0].upper()}{problem[1:]}: correct it in Settings before exporting.")
     with paused_gc():
         payload = build_payload(session, key)
         payload_bytes = canonical_json(payload)
@@ -215,15 +244,16 @@ def export_now(
 ) -> ExportResult:
     """Write one export file into ``folder`` (default: the shared folder setting) and log it.
 
-    Flushes but does not commit: the caller commits (the file is already durable; a lost log row only
-    means the next export reuses a sequence number under a different, still unique, name).
+    Flushes but does not commit: the caller commits. A process killed between the write and that commit
+    leaves a file the log does not know, so the next sequence also looks at this device's files in the
+    share (``next_sequence``) and is never used twice.
     """
     target = resolve_folder(session, folder)
     key = key if key is not None else pseudonym.load_key()
     if not target.is_dir():
         raise _share_error(FileNotFoundError(errno.ENOENT, "not found"), target, "")
     stamp = now or dates.utc_timestamp()
-    sequence = next_sequence(session)
+    sequence = next_sequence(session, target, settings.get(session, "device_id"))
     built = build_export(session, key=key, now=stamp, sequence=sequence)
     env = built.envelope
     name = export_file_name(env["chair_name"], env["device_id"], stamp, sequence)

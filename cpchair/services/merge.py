@@ -27,7 +27,6 @@ Why these choices:
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,13 +34,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from cpchair.domain.dates import utc_timestamp
-from cpchair.errors import CpchairError, FormatError, NotFound
+from cpchair.errors import CpchairError, DatabaseError, FormatError, NotFound
 from cpchair.gcpause import paused_gc
+from cpchair.interchange import files
 from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, parse_export, read_bytes
 from cpchair.services import audit
+from cpchair.storage.db import begin_write, describe_error
 from cpchair.storage.locks import merge_lock
 from cpchair.storage.models import ImportedFile, MergeConflict, MergedConference, MergedDeletion
 
@@ -107,13 +109,10 @@ class Conflict:
 
 
 def find_export_files(folder: str | Path) -> list[Path]:
-    """Every ``*.json`` below ``folder``, recursively, skipping folders whose name starts with ``.``
-    (the writers' ``.staging``, sync clients' hidden folders), in a stable order."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(root) / name for name in sorted(files) if name.lower().endswith(".json"))
-    return found
+    """Every regular ``*.json`` file below ``folder``, recursively, skipping folders whose name starts with
+    ``.`` (the writers' ``.staging``, sync clients' hidden folders), in a stable order, never following a
+    link (see ``interchange.files``; ``merge_folder`` also reports what was passed over)."""
+    return files.find_export_files(folder).files
 
 
 def merge_folder(
@@ -122,10 +121,15 @@ def merge_folder(
     *,
     allow_unsigned: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    on_start: Callable[[int], None] | None = None,
     on_file: FileCallback | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> MergeSummary:
     """Merge every export below ``folder`` as one transaction (see ``merge_files``).
+
+    Links, FIFOs, devices, names that are not valid text and folders that cannot be read are listed first
+    in the summary, as rejected with the reason, and never opened (``interchange.files``). ``on_start(n)``
+    is told how many entries there are before the first ``on_file``.
 
     ``allow_unsigned`` is accepted for the command line's sake: version 1 files are never signed, so they are
     merged either way in this release (a later release that verifies signatures will require the flag).
@@ -133,7 +137,22 @@ def merge_folder(
     folder = Path(folder)
     if not folder.is_dir():
         raise NotFound(f"{folder} is not a folder: choose the shared export folder.")
-    return merge_files(session, find_export_files(folder), max_bytes=max_bytes, on_file=on_file, on_wait=on_wait)
+    found = files.find_export_files(folder)
+    skipped = [FileOutcome(s.path, REJECTED, s.reason) for s in found.skipped]
+    total = len(skipped) + len(found.files)
+    if on_start is not None:
+        on_start(total)
+
+    def progress(done: int, _total: int, outcome: FileOutcome) -> None:
+        if on_file is not None:
+            on_file(done + len(skipped), total, outcome)
+
+    summary = merge_files(session, found.files, max_bytes=max_bytes, on_file=progress, on_wait=on_wait)
+    for done, outcome in enumerate(skipped, start=1):  # reported once the merge holds the store
+        if on_file is not None:
+            on_file(done, total, outcome)
+    summary.files[:0] = skipped
+    return summary
 
 
 def merge_files(
@@ -157,6 +176,7 @@ def merge_files(
     summary = MergeSummary()
     try:
         with merge_lock(session, on_wait=on_wait):
+            begin_write(session)
             for done, path in enumerate(paths, start=1):
                 with paused_gc():
                     outcome = _merge_file(session, path, summary, max_bytes)
@@ -164,10 +184,20 @@ def merge_files(
                 if on_file is not None:
                     on_file(done, len(paths), outcome)
             session.commit()
+    except (OperationalError, InterfaceError, OSError) as exc:  # locked, full, read-only: the store, not a file
+        session.rollback()
+        raise _stopped(exc) from exc
     except BaseException:
         session.rollback()
         raise
     return summary
+
+
+def _stopped(exc: BaseException) -> DatabaseError:
+    return DatabaseError(
+        f"The merge stopped: {describe_error(exc)}. Nothing of this merge was kept; merge again once that is "
+        "put right (files already merged before are unaffected)."
+    )
 
 
 def merge_file(
@@ -180,8 +210,12 @@ def merge_file(
     summary = summary if summary is not None else MergeSummary()
     try:
         with merge_lock(session), paused_gc():
+            begin_write(session)
             outcome = _merge_file(session, path, summary, max_bytes)
             session.commit()
+    except (OperationalError, InterfaceError, OSError) as exc:
+        session.rollback()
+        raise _stopped(exc) from exc
     except BaseException:
         session.rollback()
         raise
@@ -189,37 +223,64 @@ def merge_file(
 
 
 def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: int) -> FileOutcome:
-    """Check and apply one file inside the caller's transaction (which commits or rolls back)."""
+    """Check and apply one file inside the caller's transaction (which commits or rolls back).
+
+    The file's writes run in a savepoint: whatever its content provokes past the reader's checks rolls back
+    that file alone (it is rejected with the reason) and the merge goes on; a failure of the database itself
+    (locked, full, read-only) propagates and rolls the whole merge back."""
+    shown = files.display_path(path)  # what is printed and stored: valid text even if a folder above is not
+    if not files.is_valid_unicode(path.name):
+        return FileOutcome(shown, REJECTED, files.bad_name_reason("file"))
     try:
         data = read_bytes(path, max_bytes=max_bytes)
         digest = hashlib.sha256(data).hexdigest()
         if _already_merged(session, digest):
-            return FileOutcome(str(path), UNCHANGED)
+            return FileOutcome(shown, UNCHANGED)
         export = parse_export(data, path, sha256=digest)
     except FormatError as exc:
-        return FileOutcome(str(path), REJECTED, getattr(exc, "reason", str(exc)))
-    counts = _apply(session, export)
-    status = MERGED if any(counts) else UNCHANGED
-    session.execute(
-        insert(file_t).values(
-            sha256=export.sha256,
-            export_id=export.envelope["export_id"],
-            chair_id=export.chair_id,
-            device_id=export.envelope["device_id"],
-            sequence=export.envelope["sequence"],
-            path=str(path),
-            status=status,
-            reason=None,
-            merged_at=utc_timestamp(),
-        )
-    )
-    if status == MERGED:
-        audit.record_event(session, "merge", detail=_audit_detail(export, counts))
+        return FileOutcome(shown, REJECTED, getattr(exc, "reason", str(exc)))
+    try:
+        with session.begin_nested():
+            counts = _apply(session, export)
+            status = MERGED if any(counts) else UNCHANGED
+            session.execute(
+                insert(file_t).values(
+                    sha256=export.sha256,
+                    export_id=export.envelope["export_id"],
+                    chair_id=export.chair_id,
+                    device_id=export.envelope["device_id"],
+                    sequence=export.envelope["sequence"],
+                    path=shown,
+                    status=status,
+                    reason=None,
+                    merged_at=utc_timestamp(),
+                )
+            )
+            if status == MERGED:
+                audit.record_event(session, "merge", detail=_audit_detail(export, counts))
+    except (OperationalError, InterfaceError, OSError, SQLAlchemyError) as exc:
+        if not _data_error(session, exc):
+            raise
+        return FileOutcome(shown, REJECTED, f"it could not be merged ({type(exc).__name__}); nothing of it was applied")
+    except Exception as exc:  # noqa: BLE001 - whatever a file's content provokes rejects that file alone
+        if _is_driver_failure(session, exc):
+            raise OperationalError("merge", {}, exc) from exc  # a driver error that reached us unwrapped
+        return FileOutcome(shown, REJECTED, f"it could not be merged ({type(exc).__name__}); nothing of it was applied")
     summary.added += counts[0]
     summary.updated += counts[1]
     summary.deleted += counts[2]
     summary.conflicts += counts[3]
-    return FileOutcome(str(path), status)
+    return FileOutcome(shown, status)
+
+
+def _data_error(session: Session, exc: BaseException) -> bool:
+    """A database error caused by the file's data (an integrity or data error), not by the store's state."""
+    return isinstance(exc, SQLAlchemyError) and not isinstance(exc, (OperationalError, InterfaceError))
+
+
+def _is_driver_failure(session: Session, exc: BaseException) -> bool:
+    dbapi = session.get_bind().dialect.dbapi
+    return dbapi is not None and isinstance(exc, (dbapi.OperationalError, dbapi.InterfaceError))
 
 
 def _audit_detail(export: ExportFile, counts: tuple[int, int, int, int]) -> dict[str, Any]:
@@ -307,7 +368,7 @@ def _apply(session: Session, export: ExportFile) -> tuple[int, int, int, int]:
                     "chair_id": env["chair_id"],
                     "chair_name": env["chair_name"],
                     "export_id": env["export_id"],
-                    "source_path": str(export.path),
+                    "source_path": files.display_path(export.path),
                     "detected_at": now,
                     "resolved_at": None,
                     "resolution": None,

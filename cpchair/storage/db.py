@@ -1,19 +1,24 @@
 """The engine and its SQLite pragmas, and opening a database ready for use.
 
 Pragmas: WAL (readers never block the autosave), foreign keys on, ``synchronous=FULL`` so that "Saved"
-means durable even after a power cut, and a busy timeout so a second process waits instead of failing.
+means durable even after a power cut, a busy timeout so a second process waits instead of failing, and
+``secure_delete`` so a deleted conference's names and minutes are overwritten with zeros in the file (and
+its WAL), not left in free pages for an undelete tool on a lost laptop. Opening also keeps the folder
+private, checks the file and makes the daily backup (``storage.backups``).
 One engine per process; a short Session per user action (``expire_on_commit=False`` so plain data
 can leave the session).
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-PRAGMAS = ("foreign_keys=ON", "journal_mode=WAL", "synchronous=FULL", "busy_timeout=5000")
+PRAGMAS = ("foreign_keys=ON", "journal_mode=WAL", "synchronous=FULL", "busy_timeout=5000", "secure_delete=ON")
 
 
 def _set_pragmas(dbapi_conn, _record) -> None:
@@ -55,13 +60,45 @@ def open_database(path: str | Path | None = None) -> Database:
     Raises DatabaseTooNew for a database from a newer cpchair, DatabaseError when it cannot be opened.
     """
     from cpchair import paths
+    from cpchair.errors import DatabaseError, DatabaseTooNew
+    from cpchair.storage import backups
     from cpchair.storage.migrate import ensure_schema
 
     db_path = Path(path) if path else paths.database_path()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    backups.secure_data_dir(db_path)  # 0700 folder, 0600 files (POSIX), every start
+    size = db_path.stat().st_size if db_path.is_file() else 0
+    daily = size > 0 and backups.daily_backup_due(backups.backups_dir(db_path))
+    if daily or 0 < size <= backups.ALWAYS_CHECK_BYTES:
+        backups.check_at_startup(db_path)  # DatabaseDamaged names the backup to restore
+    backups.create_private_file(db_path)  # 0600 from the start; SQLite gives -wal and -shm the same mode
     engine = make_engine(db_path)
-    ensure_schema(engine, db_path)
+    try:
+        try:
+            ensure_schema(engine, db_path)  # backs up before any migration
+        except DatabaseTooNew:
+            raise
+        except DatabaseError:
+            backups.check_at_startup(db_path)  # unreadable: say so with the way back when it is damage
+            raise
+        if daily:
+            # a full disk must not stop the chair working; the next start tries again
+            with contextlib.suppress(OSError, sqlite3.Error):
+                backups.backup(db_path, label="daily")
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(engine)
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's next transaction as a writer at once (SQLite ``BEGIN IMMEDIATE``).
+
+    Why: in WAL mode a transaction that reads first and writes later fails at once with "database is
+    locked" when another connection wrote in between (it cannot wait: its snapshot is stale); one that
+    takes the write lock up front waits its turn (``busy_timeout``) instead. Other databases: nothing to do.
+    """
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.execute(text("BEGIN IMMEDIATE"))
 
 
 def describe_error(exc: BaseException) -> str:

@@ -14,8 +14,6 @@ a failed upgrade leaves the previous schema whole). The council backs the server
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
@@ -47,20 +45,11 @@ def alembic_config(engine: Engine):
 
 
 def backup(db_path: Path, dest_dir: Path, label: str) -> Path:
-    """An online, consistent copy (safe while WAL holds committed pages not yet in the main file)."""
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    dest = dest_dir / f"cpchair-{label}-{stamp}.sqlite"
-    src = sqlite3.connect(db_path)
-    try:
-        dst = sqlite3.connect(dest)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return dest
+    """An online, consistent copy (safe while WAL holds committed pages not yet in the main file), 0600,
+    one of the newest seven kept (``storage.backups``)."""
+    from cpchair.storage.backups import backup as online_backup
+
+    return online_backup(db_path, dest_dir, label)
 
 
 def ensure_schema(engine: Engine, db_path: Path | None = None) -> str:

@@ -420,7 +420,8 @@ def test_unreadable_database_shows_a_message(data_dir, shown_errors):
     path = data_dir / "cpchair.sqlite"
     path.write_bytes(b"this is not a database" * 100)
     assert open_database_for_gui(path) is None
-    assert "cannot open" in shown_errors[0][0] and "cannot be read" in shown_errors[0][1]
+    assert "damaged" in shown_errors[0][0] and "file is not a database" in shown_errors[0][1]
+    assert "no good backup" in shown_errors[0][1]
     assert path.read_bytes() == b"this is not a database" * 100
 
 

@@ -284,19 +284,28 @@ def test_killed_process_leaves_only_an_ignored_staging_file_which_is_later_clear
     with db.session() as s:
         result = export.export_now(s, share)
         s.commit()
-    assert finals(share) == [result.path] and result.sequence == 1
+    assert finals(share) == [result.path] and result.sequence == 1  # no file was published: 1 is still free
     assert staged(share) == []
 
 
-def test_an_existing_file_is_never_overwritten(session, ready, share):
+def test_a_restored_database_takes_the_next_sequence_after_the_files_on_the_share(session, ready, share):
     first = export.export_now(session, share, now=NOW)
     session.rollback()  # e.g. a restored database: the log forgets, the share remembers
+    second = export.export_now(session, share, now=NOW)  # the same second
+    assert second.sequence == 2 and second.path != first.path
+    assert sorted(finals(share)) == sorted([first.path, second.path])
+
+
+def test_an_existing_file_is_never_overwritten(session, ready, share, monkeypatch):
+    first = export.export_now(session, share, now=NOW)
+    session.rollback()
     victim = first.path.read_bytes()
-    with pytest.raises(ExportError, match="never overwrites"):
+    with monkeypatch.context() as m, pytest.raises(ExportError, match="never overwrites"):
+        m.setattr(export, "next_sequence", lambda *_a: 1)  # another writer took the name meanwhile
         export.export_now(session, share, now=NOW)
     assert first.path.read_bytes() == victim
     assert finals(share) == [first.path] and staged(share) == []
-    assert export.export_now(session, share, now="2026-11-20T14:02:04Z").sequence == 1  # a second later: fine
+    assert export.export_now(session, share, now="2026-11-20T14:02:04Z").sequence == 2  # a second later: fine
 
 
 def test_windows_sharing_violations_are_retried_briefly(session, ready, share, monkeypatch):

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from cpchair.errors import CpchairError
+from cpchair.errors import CpchairError, DatabaseError
 from cpchair.interchange.canonical import payload_sha256
 from cpchair.services import merge, stats
 from cpchair.storage.db import open_database
@@ -266,7 +266,7 @@ def test_a_failure_while_applying_a_file_leaves_nothing_of_it(session, tmp_path,
         raise OSError("disk full")
 
     monkeypatch.setattr(merge, "_apply", apply_then_fail)
-    with pytest.raises(OSError):
+    with pytest.raises(DatabaseError, match="The merge stopped: .*Nothing of this merge was kept"):
         merge.merge_files(session, [doomed])
     assert dump(session) == before
     monkeypatch.undo()

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair import settings
-from cpchair.errors import NotFound
+from cpchair.errors import DatabaseError, NotFound
 from cpchair.services import merge
+from cpchair.storage.locks import MergeBusy
 
 STATUS_TEXT = {merge.MERGED: "Merged", merge.UNCHANGED: "Unchanged", merge.REJECTED: "Rejected"}
 
@@ -52,7 +53,7 @@ class MergeWorker(QObject):
     started = Signal(int)  # how many files
     file_done = Signal(int, str, str, str)  # done so far, path, status, reason
     finished = Signal(dict)  # the summary in the ``cpchair merge --json`` shape
-    failed = Signal(str)
+    failed = Signal(str)  # the sentence to show
     waiting = Signal()  # another coordinator's merge into the shared store is running: this one waits
 
     def __init__(self, db, folder: str) -> None:
@@ -63,10 +64,8 @@ class MergeWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            paths = merge.find_export_files(self.folder) if Path(self.folder).is_dir() else None
-            if paths is None:
+            if not Path(self.folder).is_dir():
                 raise NotFound(f"{self.folder} is not a folder: choose the shared export folder.")
-            self.started.emit(len(paths))
 
             def progress(done: int, _total: int, outcome: merge.FileOutcome) -> None:
                 self.file_done.emit(done, outcome.path, outcome.status, outcome.reason or "")
@@ -74,10 +73,15 @@ class MergeWorker(QObject):
                     raise MergeStopped()  # the window is closing: the merge's one transaction is rolled back
 
             with self.db.session() as session:
-                summary = merge.merge_files(session, paths, on_file=progress, on_wait=self.waiting.emit)
+                summary = merge.merge_folder(
+                    session, self.folder, on_start=self.started.emit, on_file=progress, on_wait=self.waiting.emit
+                )
             self.finished.emit(summary.to_json())
+        except (MergeBusy, DatabaseError) as exc:  # their messages say what happened and what to do
+            self.failed.emit(str(exc))
         except Exception as exc:  # the window must hear of any failure, never hang on a silent thread
-            self.failed.emit(str(exc) or exc.__class__.__name__)
+            message = str(exc) or exc.__class__.__name__
+            self.failed.emit(f"The merge stopped: {message} Nothing of this merge was applied; merge again to retry.")
 
 
 class MergePanel(QWidget):
@@ -209,12 +213,13 @@ class MergePanel(QWidget):
     @Slot()
     def _on_waiting(self) -> None:
         self.summary.setText(
-            "Another coordinator is merging into the shared store. This merge starts as soon as theirs ends."
+            "Another merge into this store is running (another coordinator, or another cpchair window). "
+            "This merge starts as soon as that one ends."
         )
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.summary.setText(f"The merge stopped: {message} Nothing of this merge was applied; merge again to retry.")
+        self.summary.setText(message)
         self.progress.setRange(0, 1)
         self._stop()
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair import settings
+from cpchair.interchange.text import name_problem
 
 SAMPLE_CONFERENCES = 150
 SAMPLE_SEED = 2026
@@ -143,6 +144,12 @@ class FirstRunDialog(QDialog):
         name = " ".join(self.name_edit.text().split())
         if not name:
             self.error_label.setText("Enter your name: it is printed on your minutes and shown to your coordinator.")
+            self.error_label.show()
+            self.name_edit.setFocus()
+            return
+        problem = name_problem(name, "Your name")
+        if problem is not None:
+            self.error_label.setText(f"{problem}: the coordinator's merge would refuse your exports. Type it again.")
             self.error_label.show()
             self.name_edit.setFocus()
             return

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair import settings
+from cpchair.interchange.text import name_problem
 from cpchair.services import conferences
 from cpchair.settings import SettingSpec
 
@@ -167,6 +168,8 @@ class SettingsDialog(QDialog):
         """Checks beyond ``settings.put`` (which checks types and ranges): required text, files, folders."""
         if spec.key in ("chair_name", "service_name") and not value:
             return f"{_plain(spec.label)} cannot be empty: it is printed on minutes."
+        if spec.key == "chair_name" and (problem := name_problem(value, "Your name")) is not None:
+            return f"{problem}: the coordinator's merge would refuse your exports. Type it again."
         if spec.key == "logo_path" and value and not Path(value).is_file():
             return "There is no image at that path. Choose the logo file again, or leave this empty."
         if spec.key == "logo_path" and value and Path(value).suffix.lower() not in (".png", ".jpg", ".jpeg"):
