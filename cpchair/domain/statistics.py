@@ -169,12 +169,15 @@ class ChildFacts:
 Facts = dict[tuple[str, str], ChildFacts]
 
 
-def child_facts(records: Iterable[Mapping[str, Any]], until: date, plan_decisions: frozenset[str]) -> Facts:
+def child_facts(
+    records: Iterable[Mapping[str, Any]], until: date, plan_decisions: frozenset[str] | None = None
+) -> Facts:
     """``ChildFacts`` for every child at every conference on or before ``until``, from each child's history.
 
     A conference's facts depend only on that child's earlier conferences, so facts worked out once up to a
     period's end hold for every month inside it (the dashboard relies on this).
     """
+    plan_decisions = plan_decisions or frozenset(load().group("plan_decisions"))
     history: dict[str, list[tuple[tuple[date, str, str], Mapping[str, Any]]]] = {}
     for rec in records:
         order = conference_order(rec)
