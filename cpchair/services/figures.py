@@ -446,22 +446,23 @@ def _fathers_not_invited(s: dict) -> FigureData:
 def _fathers_summary(s: dict) -> FigureData:
     f = s["fathers_summary"]
     rows = (
-        Row("invited", "Invited (of those recorded)", (Measure.of(f["invited"], f["identified"]),)),
-        Row("attended", "Attended all, part or separately (of those invited)", (Measure.of(f["attended"], f["invited"]),)),
-        Row("engaging", "Engaging with an agency (of those recorded)", (Measure.of(f["engaging"], f["identified"]),)),
+        Row("invited", "Invited", (Measure.of(f["invited"], f["identified"]),)),
+        Row("attended", "Attended all, part or separately", (Measure.of(f["attended"], f["identified"]),)),
+        Row("engaging", "Engaging with at least one agency", (Measure.of(f["engaging"], f["identified"]),)),
     )
     return FigureData(
         "fathers_summary",
         "Fathers and male partners: identified, invited, attended, engaging",
         "Of the fathers and male partners recorded, how many were invited, attended and engaging?",
         ("Fathers and male partners",),
-        "fathers and male partners invited",
+        "fathers and male partners recorded",
         rows,
-        "Attended, of those invited",
-        Measure.of(f["attended"], f["invited"]),
+        "Attended all, part or separately",
+        rows[1].measures[0],
         bucket=QUARTER,
         total=f["identified"],
-        total_label="Fathers and male partners recorded",
+        total_label="Fathers and male partners recorded (each row is of these)",
+
     )
 
 

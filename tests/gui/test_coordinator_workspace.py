@@ -250,11 +250,11 @@ def test_figures_are_calculated_off_the_gui_thread_and_a_result_for_a_period_lef
     calls = []
     real = dashboard_service.build
 
-    def slow_first(records, chair_of, period_from, period_to, chair=None, with_series=True):
+    def slow_first(records, chair_of, period_from, period_to, chair=None, with_series=True, **kwargs):
         calls.append((period_from, period_to, threading.current_thread() is threading.main_thread()))
         if len(calls) == 1:
             assert release.wait(30)  # the first request is still calculating when the coordinator moves on
-        return real(records, chair_of, period_from, period_to, chair, with_series)
+        return real(records, chair_of, period_from, period_to, chair, with_series, **kwargs)
 
     monkeypatch.setattr(dashboard_service, "build", slow_first)
     shown = []

@@ -8,8 +8,11 @@ every change of period or chair. So the merged records are read once and kept (r
 "Calculating…", and a result for a period the coordinator has since left is thrown away.
 
 Why cards of numbers and not only charts: a percentage without its denominator misleads (3 of 4 is 75%), so
-each card says "of 58 initial conferences" and lists n and % under the chart. The numbers come whole from
-``cpchair.services.dashboard``; this module only lays them out.
+each card says "of 58 initial conferences", labels each bar with the numbers behind it (a percentage of
+fewer than 10 marked "*"), lists n and % under the chart, and sets the figure beside last year, England and
+the statistical neighbours. The cards come from the one figure registry, numbered as in the report. The
+numbers come whole from ``cpchair.services.dashboard``; this module only lays them out. The dashboard is
+for use inside the service, so nothing is suppressed here (the report and workbook suppress).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
+from html import escape
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -42,6 +46,7 @@ from cpchair.errors import CpchairError
 from cpchair.gcpause import paused_gc
 from cpchair.gui import workers
 from cpchair.gui.coordinator.chart_view import BarChart
+from cpchair.services import comparators
 from cpchair.services import dashboard as svc
 
 PERIOD, OVER_TIME, BY_CHAIR = "period", "over_time", "by_chair"
@@ -53,8 +58,18 @@ CALCULATING = "Calculating…"
 log = logging.getLogger(__name__)
 
 
+SMALL_BASE = 10
+
+
 def _pct(m: svc.Measure | None) -> str:
-    return "–" if m is None or m.pct is None else f"{m.pct:.1f}%"
+    if m is None or m.pct is None:
+        return "–"
+    return f"{m.pct:.1f}%" + ("*" if 0 < m.d < SMALL_BASE else "")
+
+
+def _bar_text(m: svc.Measure | None) -> str:
+    """What a bar says: its percentage and the numbers behind it, "70.7% (41/58)"."""
+    return "" if m is None or m.pct is None else f"{_pct(m)} ({m.n:,}/{m.d:,})"
 
 
 def _qdate(d: date) -> QDate:
@@ -77,7 +92,9 @@ class FigureCard(QFrame):
         self.title.setWordWrap(True)
         self.headline = QLabel()
         self.headline.setWordWrap(True)
-        self.national = QLabel()
+        self.previous = QLabel()
+        self.previous.setWordWrap(True)
+        self.national = QLabel()  # England and the statistical neighbours
         self.national.setWordWrap(True)
         self.national.setStyleSheet("color: #b22222;")
         self.chart = BarChart()
@@ -92,26 +109,36 @@ class FigureCard(QFrame):
         self.note.setStyleSheet("color: #555555;")
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
-        for w in (self.title, self.headline, self.national, self.chart, self.table, self.note):
+        for w in (self.title, self.headline, self.previous, self.national, self.chart, self.table, self.note):
             layout.addWidget(w)
         layout.addStretch(1)
 
     def show_figure(self, fig: svc.FigureData, dash: svc.Dashboard, view: str) -> None:
         h = fig.headline
-        self.title.setText(f"<b>{fig.title}</b>")
+        self.title.setText(f"<b>{escape(fig.numbered_title)}</b>")
         self.headline.setText(
-            f"<span style='font-size:15pt'><b>{_pct(h)}</b></span> {fig.headline_label.lower()}: "
-            f"{h.n:,} of {h.d:,} {fig.population}"
+            f"<span style='font-size:15pt'><b>{_pct(h)}</b></span> {escape(fig.headline_label.lower())}: "
+            f"{h.n:,} of {h.d:,} {escape(fig.population)}"
         )
-        nat = fig.national
-        self.national.setVisible(nat is not None)
-        if nat is not None:
-            self.national.setText(f"{nat.text} (dashed line).")
+        prev = dash.previous.get(fig.key)
+        last = "no data" if prev is None or not prev.headline.d else (
+            f"{_pct(prev.headline)} ({prev.headline.n:,} of {prev.headline.d:,})")  # fmt: skip
+        self.previous.setText(f"Last year ({dash.previous_label}): {last}")
+        comps = [c for c in dash.comparisons.get(fig.key) or [] if c.kind != "neighbour"]
+        self.national.setVisible(bool(comps))
+        england = next((c for c in comps if c.kind == "england"), None)
+        if comps:
+            about = next((r.label for r in (*fig.rows, *fig.extra) if r.code == comps[0].row and r.measures[0] != h), "")
+            lead = f"{about}: " if about else ""
+            self.national.setText(lead + "; ".join(c.text for c in comps) + (" (dashed line)." if england else "."))
         self.title.setToolTip(fig.question)
-        self.note.setText(" ".join(fig.notes))
-        self.note.setVisible(bool(fig.notes) and view == PERIOD)
-        nat_pct = nat.pct if nat else None
-        nat_text = f"England {nat.pct:.1f}%" if nat else ""
+        notes = list(fig.notes)
+        if any(0 < m.d < SMALL_BASE for r in fig.rows for m in r.measures):
+            notes.append("* a percentage of fewer than 10.")
+        self.note.setText(" ".join(notes))
+        self.note.setVisible(bool(notes) and view == PERIOD)
+        nat_pct = england.pct if england else None
+        nat_text = england.text if england else ""
         if view == OVER_TIME:
             points = dash.over_time.get(fig.key, [])
             self.chart.set_data(
@@ -120,6 +147,8 @@ class FigureCard(QFrame):
                 horizontal=False,
                 national=nat_pct,
                 national_text=nat_text,
+                value_texts=[[_pct(p.value) if p.value else "" for p in points]],
+                under_texts=[f"{p.value.n}/{p.value.d}" if p.value else "" for p in points],
             )
             self._fill([fig.headline_label, "Of", "%"], [(p.label, p.value) for p in points])
         elif view == BY_CHAIR:
@@ -129,31 +158,37 @@ class FigureCard(QFrame):
                 [[line.value.pct if line.value else None for line in lines]],
                 national=nat_pct,
                 national_text=nat_text,
+                value_texts=[[_bar_text(line.value) for line in lines]],
             )
             self._fill([fig.headline_label, "Of", "%"], [(line.chair, line.value) for line in lines])
         else:
             n_series = len(fig.measure_names)
+            row = england.row if england else None
             self.chart.set_data(
                 [r.label for r in fig.rows],
                 [[r.measures[i].pct for r in fig.rows] for i in range(n_series)],
                 series_names=[f"{name} (% of invited)" for name in fig.measure_names] if n_series > 1 else (),
                 national=nat_pct,
                 national_text=nat_text,
-                national_row=next((i for i, r in enumerate(fig.rows) if nat and r.code == nat.row), None),
+                national_row=next((i for i, r in enumerate(fig.rows) if row and r.code == row), None),
                 gap_texts=["–"] * len(fig.rows),
+                value_texts=[[_bar_text(r.measures[i]) for r in fig.rows] for i in range(n_series)],
             )
             if n_series > 1:
                 self._fill_multi(fig)
             else:
-                self._fill([fig.measure_names[0], "%"], [(r.label, r.measures[0]) for r in fig.rows], of=False)
+                self._fill([fig.measure_names[0], "%"], [(r.label, r.measures[0]) for r in fig.rows], of=False,
+                           total=(fig.total_label if fig.partition else fig.total_label, fig.total)
+                           if fig.total is not None else None)  # fmt: skip
         self.table.setFixedHeight(min(self.table.verticalHeader().length() + self.table.horizontalHeader().height()
                                       + 4, 260))  # fmt: skip
 
-    def _fill(self, headers: list[str], rows: list[tuple[str, svc.Measure | None]], of: bool = True) -> None:
+    def _fill(self, headers: list[str], rows: list[tuple[str, svc.Measure | None]], of: bool = True,
+              total: tuple[str, int] | None = None) -> None:  # fmt: skip
         self.table.clear()
         self.table.setColumnCount(len(headers) + 1)
         self.table.setHorizontalHeaderLabels(["", *headers])
-        self.table.setRowCount(len(rows))
+        self.table.setRowCount(len(rows) + (total is not None))
         for i, (label, m) in enumerate(rows):
             cells = [label]
             if m is None:
@@ -161,6 +196,8 @@ class FigureCard(QFrame):
             else:
                 cells += [f"{m.n:,}"] + ([f"{m.d:,}"] if of else []) + [_pct(m)]
             self._row(i, cells)
+        if total is not None:  # the table's total: for a partition, the sum of the rows above
+            self._row(len(rows), [f"Total: {total[0]}", f"{total[1]:,}", ""])
         self._size_columns()
 
     def _fill_multi(self, fig: svc.FigureData) -> None:
@@ -211,20 +248,24 @@ class _Outcome:
 
     def __init__(self, generation: int, epoch: int) -> None:
         self.generation, self.epoch = generation, epoch
-        self.records: tuple[list[dict], dict[str, str]] | None = None
+        self.records: tuple[list[dict], dict[str, str], object] | None = None
         self.dashboard: svc.Dashboard | None = None
         self.error: str | None = None
 
 
-def _calculate(db, outcome: _Outcome, cached, period_from: date, period_to: date, chair: str | None) -> _Outcome:
-    """Runs in the worker: reads the merged records (its own session) unless given them, then the figures."""
+def _calculate(db, outcome: _Outcome, cached, period_from: date, period_to: date, chair: str | None,
+               today: date | None = None) -> _Outcome:  # fmt: skip
+    """Runs in the worker: reads the merged records and the comparators (its own session) unless given them,
+    then the figures."""
     try:
-        records = cached
-        if records is None:
+        kept = cached
+        if kept is None:
             with _records_out_of_cycle_collection(), db.session() as s:
-                records = svc.merged_records(s)
-        outcome.records = records
-        outcome.dashboard = svc.build(*records, period_from, period_to, chair)
+                kept = (*svc.merged_records(s), comparators.load_table(s))
+        outcome.records = kept
+        records, chair_of, table = kept
+        outcome.dashboard = svc.build(records, chair_of, period_from, period_to, chair, today=today,
+                                      comparator_table=table)  # fmt: skip
     except CpchairError as exc:
         outcome.error = str(exc)
     except Exception:  # the thread must always report back, or the view would say "Calculating…" for ever
@@ -269,7 +310,7 @@ class DashboardView(QWidget):
         self._today = today
         self.dashboard: svc.Dashboard | None = None
         self._loading = False
-        self._records: tuple[list[dict], dict[str, str]] | None = None  # kept between refreshes
+        self._records: tuple[list[dict], dict[str, str], object] | None = None  # kept between refreshes
         self._epoch = 0  # bumped by reload(): records read before it are out of date
         self._generation = 0  # bumped by every refresh(): only the latest request's result is shown
         self._running: _Relay | None = None
@@ -409,7 +450,7 @@ class DashboardView(QWidget):
         relay.done.connect(self._finished)
         self._running = relay
         outcome = _Outcome(self._generation, self._epoch)
-        args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData())
+        args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData(), self._today)
         workers.start(_run, relay, args, name="dashboard")
 
     def _finished(self, outcome: _Outcome) -> None:
