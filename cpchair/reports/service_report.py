@@ -67,6 +67,14 @@ def headline_text(dis: Disclosure, fig: FigureData) -> str:
     return measure_text(dis.count(lay.head_n, h.n), dis.count(lay.head_d, h.d), dis.pct(lay.head_n, lay.head_d, h), h)
 
 
+def _headline_sentence(dis: Disclosure, fig: FigureData) -> str:
+    """ "41 of 58 initial conferences (70.7%)", suppressed where it must be."""
+    lay = dis.layout(fig.key)
+    h = fig.headline
+    n, d = count_text(dis.count(lay.head_n, h.n)), count_text(dis.count(lay.head_d, h.d))
+    return f"{n} of {d} {fig.population} ({pct_text(dis.pct(lay.head_n, lay.head_d, h), h)})"
+
+
 def previous_text(dis: Disclosure, fig: FigureData, prev: FigureData | None) -> str:
     lay = dis.layout(fig.key)
     if prev is None or not prev.headline.d:
@@ -134,21 +142,21 @@ def _summary(dash: Dashboard, dis: Disclosure, service_name: str, logo_path: str
     story.append(_p("A child discussed at several conferences is one different child (counted by child key).", st.small))
 
     story.append(_p("Beside England and the statistical neighbours", st.h1))
-    rows = [[_p(h, st.cell_head) for h in ("Fig", "Measure", "This service", "Last year", "Comparators")]]
+    rows = [[_p(h, st.cell_head) for h in ("Figure", "Measure", "This service", "Last year", "Comparators")]]
     small = ParagraphStyle("summary_cell", parent=st.cell, fontSize=8, leading=10)
     for fig in dash.figures:
         comps = dash.comparisons.get(fig.key) or []
         if not comps:
             continue
         rows.append([
-            str(fig.number),
+            _p(f"Fig {fig.number}", small),
             _p(_compared_label(fig, comps), small),
             _p(_compared_value(dis, fig, comps[0].row), small),
             _p(_compared_value(dis, fig, comps[0].row, previous=dash.previous.get(fig.key)), small),
             _p("; ".join(c.text for c in comps if c.kind != "neighbour"), small),
         ])  # fmt: skip
     if len(rows) > 1:
-        story.append(_table(rows, [10 * mm, 52 * mm, 30 * mm, 30 * mm, 48 * mm]))
+        story.append(_table(rows, [14 * mm, 50 * mm, 30 * mm, 28 * mm, 48 * mm]))
         sources = sorted({c.source for comps in dash.comparisons.values() for c in comps})
         story.append(_p("Sources: " + "; ".join(sources) + ".", st.small))
     else:
@@ -262,7 +270,7 @@ def _figure_section(dash: Dashboard, fig: FigureData, dis: Disclosure) -> list:
     head = [
         _p(fig.numbered_title, st.h1),
         _p(fig.question, st.muted),
-        _p(f"{fig.headline_label}: {headline_text(dis, fig)} of {fig.population}.", st.body),
+        _p(f"{fig.headline_label}: {_headline_sentence(dis, fig)}.", st.body),
         _p(comparison_sentence(dash, dis, fig), st.body),
     ]
     story: list = [KeepTogether([*head, charts.figure_chart(fig, width, dis, dash.comparisons.get(fig.key) or [])])]

@@ -254,14 +254,16 @@ class _Outcome:
 
 
 def _calculate(db, outcome: _Outcome, cached, period_from: date, period_to: date, chair: str | None,
-               today: date | None = None) -> _Outcome:  # fmt: skip
+               today: date | None = None, local=None) -> _Outcome:  # fmt: skip
     """Runs in the worker: reads the merged records and the comparators (its own session) unless given them,
     then the figures."""
     try:
         kept = cached
         if kept is None:
             with _records_out_of_cycle_collection(), db.session() as s:
-                kept = (*svc.merged_records(s), comparators.load_table(s))
+                records_read = svc.merged_records(s)
+            with (local or db).session() as s:
+                kept = (*records_read, comparators.load_table(s))
         outcome.records = kept
         records, chair_of, table = kept
         outcome.dashboard = svc.build(records, chair_of, period_from, period_to, chair, today=today,
@@ -304,9 +306,12 @@ class DashboardView(QWidget):
 
     refreshed = Signal()
 
-    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
+    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None, local=None) -> None:
+        """``db`` holds the merged records; ``local`` (this installation's database, if not ``db``) the
+        comparators imported and chosen."""
         super().__init__(parent)
         self.db = db
+        self.local = local if local is not None else db
         self._today = today
         self.dashboard: svc.Dashboard | None = None
         self._loading = False
@@ -450,7 +455,8 @@ class DashboardView(QWidget):
         relay.done.connect(self._finished)
         self._running = relay
         outcome = _Outcome(self._generation, self._epoch)
-        args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData(), self._today)
+        args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData(), self._today,
+                self.local)  # fmt: skip
         workers.start(_run, relay, args, name="dashboard")
 
     def _finished(self, outcome: _Outcome) -> None:
