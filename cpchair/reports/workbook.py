@@ -93,7 +93,7 @@ def _figure_sheet(wb: Workbook, dash: Dashboard, fig: FigureData, dis: Disclosur
     row += 1
     ws.cell(row=row, column=1, value=fig.numbered_title).font = HEADER_FONT
     row += 1
-    ws.cell(row=row, column=1, value=f"{fig.headline_label}, {fig.denominator_text}")
+    ws.cell(row=row, column=1, value=f"{fig.headline_label}, of {fig.population}")
     for text in fig.notes:
         row += 1
         ws.cell(row=row, column=1, value=text)

@@ -224,7 +224,7 @@ def _fathers_engagement(s: dict) -> FigureData:
     q = load()
     total = f["total"]
     engaged = Measure.of(f["engaged_with_any_agency"], total, f.get("engaged_with_any_agency_pct"))
-    rows = (Row("any", "At least one agency", (engaged,)),) + tuple(
+    rows = (Row("any", "Engaging with at least one agency", (engaged,)),) + tuple(
         Row(a, q.label("agency", a), (Measure.of(n, total),)) for a, n in by_agency.items() if n
     )
     return FigureData(
