@@ -210,3 +210,57 @@ def test_a_period_without_conferences_says_so_and_still_prints_every_figure(dash
     body = " ".join("\n".join(pages[1:]).split())
     assert all(f"Fig {i}. {fig.title}" in body for i, fig in enumerate(empty.figures, start=1))
     assert "no data" in body  # the months are gaps, not zeros
+
+
+def _figure_page(pages: list[str], number: int) -> str:
+    """The text of a figure's pages (a figure may run over a page), flattened to one line."""
+    start = next(i for i, p in enumerate(pages) if p.startswith(f"Fig {number}. "))
+    end = next((i for i, p in enumerate(pages) if p.startswith(f"Fig {number + 1}. ")), len(pages))
+    return " ".join(" ".join(pages[start:end]).split())
+
+
+def test_every_figure_is_shown_beside_last_year_and_its_comparators(pages, suppressed_pages, dash):
+    compared = [f for f in dash.figures if dash.comparisons[f.key]]
+    assert {f.key for f in compared} >= {"time_on_plan", "plans_ended", "category", "icpc_timeliness",
+                                         "review_timeliness", "repeat_plans"}  # fmt: skip
+    for text_pages in (pages, suppressed_pages):
+        for fig in dash.figures:
+            text = _figure_page(text_pages, fig.number)
+            assert "Last year (01/04/2023 to 31/03/2024):" in text, fig.key
+            for comp in dash.comparisons[fig.key]:
+                if comp.kind != "neighbour":
+                    assert comp.text in text, (fig.key, comp.text)
+    icpc = _figure_page(pages, dash.figure("icpc_timeliness").number)
+    assert "England 2024-25: 81.4%" in icpc and "Calderwick (synthetic sample) (DfE) 2024-25:" in icpc
+    assert "Statistical neighbours (3) 2024-25:" in icpc
+    assert "Last year (01/04/2023 to 31/03/2024): 69.0% (49 of 71)" in icpc
+    # the bars carry the numbers behind their percentages
+    assert "70.7% (41/58)" in icpc
+
+
+def test_the_workbook_sets_every_figure_beside_last_year_and_its_comparators(dash):
+    wb = load_workbook(io.BytesIO(build_workbook(dash)))
+    for fig in dash.figures:
+        ws = wb[SHEET_NAMES[fig.key]]
+        first = {r[0].value: r for r in ws.iter_rows() if r[0].value}
+        assert "This period" in first and "Last year" in first, fig.key
+        for comp in dash.comparisons[fig.key]:
+            row = next(r for label, r in first.items() if str(label).startswith(comp.name + " ("))
+            assert row[3].value == comp.pct and row[4].value == comp.year
+    summary = {r[1].value: r for r in wb["Summary"].iter_rows(min_row=2, max_row=len(dash.figures) + 1)}
+    row = summary["Initial conferences within 15 working days"]
+    assert row[9].value == 81.4 and isinstance(row[11].value, float)  # England and the neighbours' average
+
+
+def test_time_on_plan_says_as_at_when_the_period_is_still_running(dash):
+    records_dash = dashboard.build([], {}, date(2025, 4, 1), date(2026, 3, 31), today=date(2025, 6, 16))
+    assert records_dash.as_at == date(2025, 6, 16)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_report(records_dash, today=TODAY))).pages)
+    flat = " ".join(text.split())
+    assert "counted as at 16/06/2025 (today: the period is still running)" in flat
+    assert "Fig 1. Time on a child protection plan, as at 16/06/2025" in flat
+    wb = load_workbook(io.BytesIO(build_workbook(records_dash)))
+    as_at = next(r for r in wb["Summary"].iter_rows() if r[1].value == "As at")
+    assert as_at[2].value.date() == date(2025, 6, 16)
+    assert wb[SHEET_NAMES["time_on_plan"]]["A1"].value is None
+    assert any("as at 16/06/2025" in str(c.value) for row in wb[SHEET_NAMES["time_on_plan"]].iter_rows() for c in row)
