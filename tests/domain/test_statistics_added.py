@@ -296,3 +296,15 @@ def test_the_contract_keys_come_first_and_unchanged(records):
     got = statistics.compute(records, *PERIODS[3])
     assert list(got)[: len(statistics.CONTRACT_KEYS)] == list(statistics.CONTRACT_KEYS)
     assert set(got["agencies"]["initial"]["police"]) == {"invited", "attended", "attended_pct", "report", "report_pct"}
+
+
+def test_every_added_key_is_documented(records):
+    """docs/statistics.md defines each key the project added beyond the contract, in a table row of its own."""
+    from tests.conftest import REPO
+
+    text = (REPO / "docs" / "statistics.md").read_text("utf-8")
+    got = statistics.compute(records, *PERIODS[3])
+    for key in got:
+        if key not in statistics.CONTRACT_KEYS:
+            assert f"| `{key}` |" in text, key
+    assert all(f"`{key}`" in text for key in statistics.CONTRACT_KEYS)
