@@ -107,6 +107,7 @@ def test_over_time_and_by_chair_views(qtbot, workspace, db):
     _settled(qtbot, dash)
     assert dash.preset.currentText() == "Custom dates"
     dash.view.setCurrentIndex(dash.view.findData(OVER_TIME))
+    _settled(qtbot, dash)  # the cards are filled a few at a time, between events
     card = dash.cards["icpc_timeliness"]
     months = _column(card.table, 0)
     assert months[0] == "Jun 2024" and months[-1] == "Sep 2025" and len(months) == 16
@@ -119,6 +120,7 @@ def test_over_time_and_by_chair_views(qtbot, workspace, db):
     assert _column(fathers.table, 1)[-1] == "no data"
 
     dash.view.setCurrentIndex(dash.view.findData(BY_CHAIR))
+    _settled(qtbot, dash)
     rows = _column(card.table, 0)
     assert rows == ["Chair 1", "Chair 2", "Chair 3"]
     assert sum(int(x) for x in _column(card.table, 1)) == dash.dashboard.figure("icpc_timeliness").headline.n

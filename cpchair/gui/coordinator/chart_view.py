@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 SERIES_COLOURS = (QColor("#1f5f8b"), QColor("#e08a1e"), QColor("#2e8b57"))
@@ -35,6 +35,7 @@ class BarChart(QWidget):
         self.value_texts: list[list[str]] = []  # what each bar says (its % and the numbers behind it)
         self.under_texts: list[str] = []  # vertical bars: a line under each label ("41/58")
         self.horizontal = True
+        self._picture: QPixmap | None = None  # the chart as last drawn (see render_now)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Chart")
 
@@ -68,6 +69,7 @@ class BarChart(QWidget):
             for i, label in enumerate(self.labels)
         )
         self.setAccessibleDescription(desc)
+        self._picture = None
         self.update()
 
     def _text(self, series: int, i: int) -> str:
@@ -84,8 +86,15 @@ class BarChart(QWidget):
             return QSize(420, rows * per_row + 34 + legend)
         return QSize(420, 182 if self.under_texts else 170)
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt's name)
-        p = QPainter(self)
+    def render_now(self) -> None:
+        """Draw the chart into its picture now (the dashboard does this for each card in its own short step),
+        so that the repaint after all the cards changed only copies pictures instead of drawing 23 charts."""
+        size = self.size()
+        ratio = self.devicePixelRatioF()
+        picture = QPixmap(max(int(size.width() * ratio), 1), max(int(size.height() * ratio), 1))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(Qt.GlobalColor.transparent)
+        p = QPainter(picture)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() - 1, 7))
@@ -94,6 +103,14 @@ class BarChart(QWidget):
             self._paint_horizontal(p, QFontMetrics(font))
         else:
             self._paint_vertical(p, QFontMetrics(font))
+        p.end()
+        self._picture = picture
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt's name)
+        if self._picture is None or self._picture.deviceIndependentSize().toSize() != self.size():
+            self.render_now()
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._picture)
         p.end()
 
     # --- horizontal: one row per label ------------------------------------------------------------------

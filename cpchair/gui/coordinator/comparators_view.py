@@ -87,9 +87,15 @@ class ComparatorsView(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
-        self.refresh()
+        self._loaded = False  # read the table when first shown: opening the coordinator view stays quick
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if not self._loaded:
+            self.refresh()
+        super().showEvent(event)
 
     def refresh(self) -> None:
+        self._loaded = True
         with self.db.session() as s:
             table = comparators.load_table(s)
         areas = table.areas()

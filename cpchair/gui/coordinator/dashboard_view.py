@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -54,6 +56,8 @@ VIEWS = ((PERIOD, "Whole period"), (OVER_TIME, "Over time (by month; fathers by 
 THIS_YEAR, LAST_YEAR, CUSTOM = "this_year", "last_year", "custom"
 ALL_CHAIRS = "All chairs"
 CALCULATING = "Calculating…"
+STEP_BUDGET_S = 0.012  # GUI time spent making or filling cards before letting other events run
+WORKER_SWITCH_S = 0.001  # the GIL turn asked of the worker thread (Python's default is 0.005)
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +108,8 @@ class FigureCard(QFrame):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555555;")
@@ -180,8 +186,8 @@ class FigureCard(QFrame):
                 self._fill([fig.measure_names[0], "%"], [(r.label, r.measures[0]) for r in fig.rows], of=False,
                            total=(fig.total_label if fig.partition else fig.total_label, fig.total)
                            if fig.total is not None else None)  # fmt: skip
-        self.table.setFixedHeight(min(self.table.verticalHeader().length() + self.table.horizontalHeader().height()
-                                      + 4, 260))  # fmt: skip
+        # the whole table shows, so it needs no scroll bars (their painting was a third of a repaint's time)
+        self.table.setFixedHeight(self.table.verticalHeader().length() + self.table.horizontalHeader().height() + 4)
 
     def _fill(self, headers: list[str], rows: list[tuple[str, svc.Measure | None]], of: bool = True,
               total: tuple[str, int] | None = None) -> None:  # fmt: skip
@@ -223,10 +229,20 @@ class FigureCard(QFrame):
             self.table.setItem(i, col, item)
 
     def _size_columns(self) -> None:
+        """Number columns as wide as their widest text, worked out here once.
+
+        Why not ``ResizeToContents``: Qt then measures every cell again on each layout of the dashboard, and
+        with 23 cards a change to one card cost 0.1-0.2 s of layout on the GUI thread."""
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fm = self.table.fontMetrics()
+        head_fm = header.fontMetrics()
         for col in range(1, self.table.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            texts = [self.table.item(r, col).text() for r in range(self.table.rowCount()) if self.table.item(r, col)]
+            head = self.table.horizontalHeaderItem(col)
+            width = max([fm.horizontalAdvance(t) for t in texts] + [head_fm.horizontalAdvance(head.text()) if head else 0])
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, width + 18)
         self.table.verticalHeader().setDefaultSectionSize(22)
 
 
@@ -266,8 +282,9 @@ def _calculate(db, outcome: _Outcome, cached, period_from: date, period_to: date
                 kept = (*records_read, comparators.load_table(s))
         outcome.records = kept
         records, chair_of, table = kept
-        outcome.dashboard = svc.build(records, chair_of, period_from, period_to, chair, today=today,
-                                      comparator_table=table)  # fmt: skip
+        with paused_gc():  # a full collection during the build held the GIL for 50-100 ms: the window froze
+            outcome.dashboard = svc.build(records, chair_of, period_from, period_to, chair, today=today,
+                                          comparator_table=table)  # fmt: skip
     except CpchairError as exc:
         outcome.error = str(exc)
     except Exception:  # the thread must always report back, or the view would say "Calculating…" for ever
@@ -295,8 +312,26 @@ def _records_out_of_cycle_collection() -> Iterator[None]:
             gc.freeze()
 
 
+@contextmanager
+def _short_gil_turns() -> Iterator[None]:
+    """While the worker calculates, ask it to hand the GIL back every millisecond instead of every five.
+
+    Why: the GUI thread gives the GIL up around its calls into Qt and must then wait for the worker's turn to
+    end before it can run Python again; with Python's default 5 ms turns, building or repainting the cards
+    (hundreds of such calls) took 0.2-0.4 s while a calculation ran. One calculation runs at a time, so the
+    setting is restored when it ends.
+    """
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(WORKER_SWITCH_S)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
 def _run(relay: _Relay, args: tuple) -> None:
-    outcome = _calculate(*args)
+    with _short_gil_turns():
+        outcome = _calculate(*args)
     with suppress(RuntimeError):  # the application closed while calculating: there is no one left to tell
         relay.done.emit(outcome)
 
@@ -358,14 +393,23 @@ class DashboardView(QWidget):
         bar.addWidget(self.busy)
         bar.addStretch(1)
 
-        self.cards = {key: FigureCard(key) for key in svc.FIGURE_KEYS}
+        # The cards are made, and later filled, a few at a time between events (``_pump_step``): doing all 23
+        # at once held the GUI thread for 0.2-0.5 s, a visible freeze.
+        self.cards: dict[str, FigureCard] = {}
+        self._to_build = list(svc.FIGURE_KEYS)
+        self._to_fill: list[str] = []
+        self._fill_view = PERIOD
+        self._announce = False  # say "refreshed" (and hide "Calculating…") once the cards are filled
+        self._pump = QTimer(self)
+        self._pump.setInterval(0)
+        self._pump.timeout.connect(self._pump_step)
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(0, 0, 0, 0)
-        for i, key in enumerate(svc.FIGURE_KEYS):
-            grid.addWidget(self.cards[key], i // 2, i % 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        self._grid = grid
+        grid_host.setUpdatesEnabled(False)  # painted once the first figures are in (see _pump_step)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(grid_host)
@@ -382,6 +426,7 @@ class DashboardView(QWidget):
         self.date_to.dateChanged.connect(self._dates_edited)
         self.chair.currentIndexChanged.connect(lambda _i: self.refresh())
         self.view.currentIndexChanged.connect(lambda _i: self._show())
+        self._pump.start()
 
     # --- period --------------------------------------------------------------------------------------------
     def today(self) -> date:
@@ -447,7 +492,35 @@ class DashboardView(QWidget):
         self.refresh()
 
     def is_calculating(self) -> bool:
-        return self._running is not None
+        """True while figures are calculated or the cards are still being made or filled."""
+        return self._running is not None or bool(self._to_build or self._to_fill) or self._announce
+
+    def _pump_step(self) -> None:
+        """Make, then fill, cards for at most ``STEP_BUDGET_S`` of GUI time, then let events (and paints) run."""
+        start = time.perf_counter()
+        while time.perf_counter() - start < STEP_BUDGET_S:
+            if self._to_build:
+                key = self._to_build.pop(0)
+                index = len(self.cards)
+                self.cards[key] = FigureCard(key)
+                self._grid.addWidget(self.cards[key], index // 2, index % 2)
+            elif self._to_fill and self.dashboard is not None:
+                key = self._to_fill.pop(0)
+                card = self.cards[key]
+                card.show_figure(self.dashboard.figure(key), self.dashboard, self._fill_view)
+                if card.chart.width() > 1:  # shown before: draw it now, in this step, not in the final repaint
+                    card.chart.render_now()
+            else:
+                self._to_fill.clear()
+                self._pump.stop()
+                if self.dashboard is not None or self._running is None:
+                    # one repaint of the cards, not one per step (and none of empty cards while calculating)
+                    self.scroll.widget().setUpdatesEnabled(True)
+                if self._announce and self._running is None:
+                    self._announce = False
+                    self.busy.hide()
+                    self.refreshed.emit()
+                return
 
     def _start(self) -> None:
         period_from, period_to = self.period()
@@ -468,8 +541,8 @@ class DashboardView(QWidget):
         if outcome.generation != self._generation:
             self._start()  # the coordinator changed something meanwhile: calculate what is chosen now
             return
-        self.busy.hide()
         if outcome.error is not None:
+            self.busy.hide()
             self.message.setText(outcome.error)
             self.message.show()
             return
@@ -477,8 +550,8 @@ class DashboardView(QWidget):
         self.message.hide()
         self.dashboard = dash
         self._fill_chairs(dash.chairs, dash.chair)
+        self._announce = True  # "refreshed" once every card shows the new figures
         self._show()
-        self.refreshed.emit()
 
     def _fill_chairs(self, chairs: list[str], current: str | None) -> None:
         self.chair.blockSignals(True)
@@ -495,7 +568,7 @@ class DashboardView(QWidget):
             return
         c = dash.stats["conferences"]
         who = f" chaired by {dash.chair}" if dash.chair else ""
-        if self.is_calculating():
+        if self._running is not None:
             pass  # switching view meanwhile: the summary keeps saying which period is being calculated
         elif not c["total"]:
             self.summary.setText(
@@ -508,6 +581,7 @@ class DashboardView(QWidget):
                 f"{dates.format_uk(dash.period_to)}, {c['children']:,} children discussed. "
                 "Each figure gives its number, its percentage and what it is counted over."
             )
-        view = self.view.currentData()
-        for fig in dash.figures:
-            self.cards[fig.key].show_figure(fig, dash, view)
+        self._fill_view = self.view.currentData()
+        self._to_fill = [fig.key for fig in dash.figures]
+        self.scroll.widget().setUpdatesEnabled(False)
+        self._pump.start()
