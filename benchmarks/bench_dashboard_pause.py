@@ -82,7 +82,7 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     from PySide6.QtWidgets import QApplication
 
-    from cpchair.gui.coordinator.dashboard_view import LAST_YEAR, OVER_TIME, THIS_YEAR, BY_CHAIR
+    from cpchair.gui.coordinator.dashboard_view import BY_CHAIR, LAST_YEAR, OVER_TIME, THIS_YEAR
     from cpchair.gui.coordinator.workspace import CoordinatorWorkspace
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("file", metavar="FILE.csv")
     choose = actions.add_parser("choose", help="choose the authority and its statistical neighbours")
     choose.add_argument("--authority", required=True, metavar="CODE", help="the authority's code (or name)")
-    choose.add_argument("--neighbours", default="", metavar="A,B,…", help="the neighbours' codes (or names), comma-separated")
+    choose.add_argument(
+        "--neighbours", default="", metavar="A,B,…", help="the neighbours' codes (or names), comma-separated"
+    )
     show = actions.add_parser("show", help="the imported authorities, years and the current choice")
     show.add_argument("--json", action="store_true")
     p.set_defaults(func=run)

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-suppress",
         action="store_true",
-        help='print every number, small ones too (for use inside the service only; by default counts from 1 to 5 '
+        help="print every number, small ones too (for use inside the service only; by default counts from 1 to 5 "
         'and what they could be worked out from are shown as "c")',
     )
     p.add_argument("--suppress-small", action="store_true", help=argparse.SUPPRESS)  # the default now: kept working

@@ -201,10 +201,10 @@ def child_facts(
             start_key = str(start) if start is not None else None
             on_plan_before = prev_decision in plan_decisions
             due = None
-            if decision in plan_decisions or decision.startswith("plan_ended_"):
-                if on_plan_before and decision != "plan_started":
-                    months = FIRST_REVIEW_MONTHS if prev_decision == "plan_started" else LATER_REVIEW_MONTHS
-                    due = dates.add_months(prev_date, months)
+            reviewed = decision == "plan_continues" or decision.startswith("plan_ended_")
+            if reviewed and on_plan_before:  # a review of a plan on record: due 3 months after it started, then 6
+                months = FIRST_REVIEW_MONTHS if prev_decision == "plan_started" else LATER_REVIEW_MONTHS
+                due = dates.add_months(prev_date, months)
             facts[(order[2], key)] = ChildFacts(
                 review_due=due,
                 previous_category=prev_category if on_plan_before else None,

@@ -105,8 +105,8 @@ def _summary(dash: Dashboard, dis: Disclosure, service_name: str, logo_path: str
         story += [logo, Spacer(1, 4 * mm)]
     story += [_p(TITLE, st.title), _p(service_name, st.subtitle)]
     story.append(_p(f"Period: {period_text(dash)}", st.body))
-    story.append(_p(f"Children on a plan are counted as at {dates.format_uk(dash.as_at)}"
-                    + (" (today: the period is still running)." if dash.as_at < dash.period_to else "."), st.body))  # fmt: skip
+    running = " (today: the period is still running)." if dash.as_at < dash.period_to else "."
+    story.append(_p(f"Children on a plan are counted as at {dates.format_uk(dash.as_at)}{running}", st.body))
     if dash.chair:
         story.append(_p(f"Conferences chaired by {dash.chair} only.", st.body))
     story.append(
@@ -139,7 +139,9 @@ def _summary(dash: Dashboard, dis: Disclosure, service_name: str, logo_path: str
     table = _table([head, values], [pdf_common.CONTENT_WIDTH / len(head)] * len(head))
     table.setStyle([("ALIGN", (0, 1), (-1, -1), "RIGHT")])
     story.append(table)
-    story.append(_p("A child discussed at several conferences is one different child (counted by child key).", st.small))
+    story.append(
+        _p("A child discussed at several conferences is one different child (counted by child key).", st.small)
+    )
 
     story.append(_p("Beside England and the statistical neighbours", st.h1))
     rows = [[_p(h, st.cell_head) for h in ("Figure", "Measure", "This service", "Last year", "Comparators")]]
@@ -236,7 +238,11 @@ def _figure_table(fig: FigureData, dis: Disclosure):
         line = [_p(r.label, st.cell), count_text(dis.count(n_cell, m.n)), pct_text(dis.pct(n_cell, d_cell, m), m),
                 count_text(dis.count(d_cell, m.d))]  # fmt: skip
         rows.append(line if not multi else line + [""] * (len(head) - 4))
-    widths = [55 * mm, 17 * mm] + [19 * mm, 15 * mm] * len(fig.measure_names) if multi else [100 * mm, 25 * mm, 20 * mm, 25 * mm]
+    widths = (
+        [55 * mm, 17 * mm] + [19 * mm, 15 * mm] * len(fig.measure_names)
+        if multi
+        else [100 * mm, 25 * mm, 20 * mm, 25 * mm]
+    )
     table = _table(rows, widths)
     table.setStyle([("ALIGN", (1, 1), (-1, -1), "RIGHT")])
     return table

@@ -193,7 +193,10 @@ def layout_figure(system: System, fig: FigureData, dash: Dashboard | None, addit
         lay.extra_n[r.code], lay.extra_d[r.code] = (k, "xn", r.code), d_cell
         system.measure((k, "xn", r.code), d_cell, m, (k, "xc", r.code))
     if dash is not None:
-        for kind, lines, names in (("t", dash.over_time.get(k) or [], "label"), ("ch", dash.by_chair.get(k) or [], "chair")):
+        for kind, lines, names in (
+            ("t", dash.over_time.get(k) or [], "label"),
+            ("ch", dash.by_chair.get(k) or [], "chair"),
+        ):
             ns, ds = (lay.time_n, lay.time_d) if kind == "t" else (lay.chair_n, lay.chair_d)
             for line in lines:
                 m = line.value
@@ -227,13 +230,17 @@ def _links(system: System, lays: dict[str, Layout]) -> None:
     another's."""
 
     def n(fig: str, code: str) -> Cell:
-        return ("" if fig not in lays else (fig, "n", code, 0))
+        return "" if fig not in lays else (fig, "n", code, 0)
 
     def same(a: Cell | None, b: Cell | None) -> None:
         if a is not None and b is not None and a != b:
             system.equation(a, (b,))
 
-    fathers, nots, summary = lays.get("fathers_attendance"), lays.get("fathers_not_invited"), lays.get("fathers_summary")
+    fathers, nots, summary = (
+        lays.get("fathers_attendance"),
+        lays.get("fathers_not_invited"),
+        lays.get("fathers_summary"),
+    )
     if fathers and nots:
         system.equation(nots.total, (n("fathers_attendance", "not_invited"),))
     if fathers and summary:
@@ -276,7 +283,9 @@ def _links(system: System, lays: dict[str, Layout]) -> None:
             same(lays["quorum"].total, conf.total)  # v1: every conference records quorum, so the labels agree
         if nots is not None:
             same(nots.extra_d.get("no_male"), conf.total)
-            system.equation(nots.extra_d.get("no_male"), (nots.extra_d.get("per_conference"), nots.extra_n.get("no_male")))
+            system.equation(
+                nots.extra_d.get("no_male"), (nots.extra_d.get("per_conference"), nots.extra_n.get("no_male"))
+            )
     for group, attr in ((SAME_HEADLINE_D, "d"), (SAME_HEADLINE_N, "n")):
         for figs in group:
             present = [lays[f] for f in figs if f in lays]

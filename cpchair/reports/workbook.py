@@ -210,6 +210,8 @@ def build_workbook(dash: Dashboard, *, suppress: bool = True, disclosed: Disclos
     return buffer.getvalue()
 
 
-def write_workbook(path: str | Path, dash: Dashboard, *, suppress: bool = True, disclosed: Disclosure | None = None) -> Path:
+def write_workbook(
+    path: str | Path, dash: Dashboard, *, suppress: bool = True, disclosed: Disclosure | None = None
+) -> Path:
     """Write the workbook atomically (a failure leaves nothing half-written under the final name)."""
     return pdf_common.atomic_write(path, build_workbook(dash, suppress=suppress, disclosed=disclosed))

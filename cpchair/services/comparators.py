@@ -53,7 +53,9 @@ def import_file(session: Session, path: str | Path) -> ImportSummary:
             raise ComparatorError(f"{path.name} is larger than 50 MB: it is not a DfE local-authority table.")
         raw = path.read_bytes()
     except OSError as exc:
-        raise ComparatorError(f"{path} could not be read ({exc.strerror or exc}). Check the path and try again.") from None
+        raise ComparatorError(
+            f"{path} could not be read ({exc.strerror or exc}). Check the path and try again."
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -70,7 +72,9 @@ def import_file(session: Session, path: str | Path) -> ImportSummary:
     for area, year, column in keys:
         session.execute(
             delete(ComparatorValue).where(
-                ComparatorValue.area_code == area, ComparatorValue.time_period == year, ComparatorValue.measure == column
+                ComparatorValue.area_code == area,
+                ComparatorValue.time_period == year,
+                ComparatorValue.measure == column,
             )
         )
     latest = {(v.area_code, v.year, v.column): v for v in values}  # a repeated row: the last one wins

@@ -107,7 +107,11 @@ def _coded_rows(list_name: str, counts: dict[str, int], total: int, pcts: dict |
     labels = extra_labels or {}
     order = [*q.codes[list_name], *(c for c in counts if c not in q.codes[list_name])]
     return tuple(
-        Row(code, labels.get(code) or q.label(list_name, code), (Measure.of(counts.get(code, 0), total, pcts.get(code)),))
+        Row(
+            code,
+            labels.get(code) or q.label(list_name, code),
+            (Measure.of(counts.get(code, 0), total, pcts.get(code)),),
+        )
         for code in order
         if code in counts
     )
@@ -262,7 +266,9 @@ def _agencies(s: dict, which: str) -> FigureData:
     attended = sum(v["attended"] for v in a.values())
     if which == "initial":
         title, pop = "Agencies at initial conferences", "invitations to initial conferences"
-        question = "Which agencies attended, and sent a report on time, when invited to an initial or transfer-in conference?"
+        question = (
+            "Which agencies attended, and sent a report on time, when invited to an initial or transfer-in conference?"
+        )
     else:
         title, pop = "Agencies at review conferences", "invitations to review conferences"
         question = "Which agencies attended, and sent a report on time, when invited to a review conference?"
@@ -338,15 +344,26 @@ def _review_timeliness(s: dict) -> FigureData:
         ("within",),
         "Reviews of a child whose previous conference is on record",
         extra=(
-            Row("children", "Children whose every review in the period was within timescale (the DfE basis)",
-                (Measure.of(r["children_all_within"], r["children"], r.get("children_all_within_pct")),)),
-            Row("overdue", "Children on a plan whose review is overdue at the as-at date",
-                (Measure.of(r["open_plans_overdue_at_as_at"], r["open_plans_at_as_at"]),)),
-            Row("not_timed", "Reviews that could not be timed (the child's previous conference is not on record)",
-                (Measure.of(r["not_timed"], r["not_timed"] + r["reviews"]),)),
+            Row(
+                "children",
+                "Children whose every review in the period was within timescale (the DfE basis)",
+                (Measure.of(r["children_all_within"], r["children"], r.get("children_all_within_pct")),),
+            ),
+            Row(
+                "overdue",
+                "Children on a plan whose review is overdue at the as-at date",
+                (Measure.of(r["open_plans_overdue_at_as_at"], r["open_plans_at_as_at"]),),
+            ),
+            Row(
+                "not_timed",
+                "Reviews that could not be timed (the child's previous conference is not on record)",
+                (Measure.of(r["not_timed"], r["not_timed"] + r["reviews"]),),
+            ),
         ),  # fmt: skip
-        notes=("Worked out from each child's conferences on record (by child key): due 3 months after the plan "
-               "started, then 6 months after the last review.",),  # fmt: skip
+        notes=(
+            "Worked out from each child's conferences on record (by child key): due 3 months after the plan "
+            "started, then 6 months after the last review.",
+        ),  # fmt: skip
     )
 
 
@@ -363,11 +380,20 @@ def _repeat_plans(s: dict) -> FigureData:
         ("second", "third_or_more"),
         "Children whose plan started",
         extra=(
-            Row("within_2y", "A plan of the same child ended within the two years before (from the records)",
-                (Measure.of(r["within_2y_of_last_plan_ending"], r["total"],
-                            r.get("within_2y_of_last_plan_ending_pct")),)),
-            Row("earlier_on_record", "An earlier plan of the same child is on record",
-                (Measure.of(r["earlier_plan_on_record"], r["total"]),)),
+            Row(
+                "within_2y",
+                "A plan of the same child ended within the two years before (from the records)",
+                (
+                    Measure.of(
+                        r["within_2y_of_last_plan_ending"], r["total"], r.get("within_2y_of_last_plan_ending_pct")
+                    ),
+                ),
+            ),
+            Row(
+                "earlier_on_record",
+                "An earlier plan of the same child is on record",
+                (Measure.of(r["earlier_plan_on_record"], r["total"]),),
+            ),
         ),  # fmt: skip
         compare_row=None,
     )
@@ -390,8 +416,11 @@ def _ended_first_review(s: dict) -> FigureData:
         ("first",),
         "Plans ended whose start is on record",
         extra=(
-            Row("not_on_record", "Plans ended whose start is not on record (not counted above)",
-                (Measure.of(e["total"] - known, e["total"]),)),
+            Row(
+                "not_on_record",
+                "Plans ended whose start is not on record (not counted above)",
+                (Measure.of(e["total"] - known, e["total"]),),
+            ),
         ),  # fmt: skip
     )
 
@@ -433,13 +462,21 @@ def _fathers_not_invited(s: dict) -> FigureData:
         headline=Measure.of(not_invited, f["total"], (f.get("attendance_pct") or {}).get("not_invited")),
         bucket=QUARTER,
         extra=(
-            Row("per_conference", "Conferences where no father or male partner was invited (the 2013 basis)",
-                (Measure.of(c["no_male_invited"], c["with_male_adult"], c.get("no_male_invited_pct")),)),
-            Row("no_male", "Conferences with no father or male partner recorded",
-                (Measure.of(c["no_male_adult_recorded"], c["conferences"]),)),
+            Row(
+                "per_conference",
+                "Conferences where no father or male partner was invited (the 2013 basis)",
+                (Measure.of(c["no_male_invited"], c["with_male_adult"], c.get("no_male_invited_pct")),),
+            ),
+            Row(
+                "no_male",
+                "Conferences with no father or male partner recorded",
+                (Measure.of(c["no_male_adult_recorded"], c["conferences"]),),
+            ),
         ),  # fmt: skip
-        notes=("The headline counts fathers and male partners (one conference may have several); the 2013 report "
-               "counted conferences where none was invited, of conferences with one recorded.",),  # fmt: skip
+        notes=(
+            "The headline counts fathers and male partners (one conference may have several); the 2013 report "
+            "counted conferences where none was invited, of conferences with one recorded.",
+        ),  # fmt: skip
     )
 
 
@@ -462,7 +499,6 @@ def _fathers_summary(s: dict) -> FigureData:
         bucket=QUARTER,
         total=f["identified"],
         total_label="Fathers and male partners recorded (each row is of these)",
-
     )
 
 
@@ -545,8 +581,12 @@ def _dissent(s: dict) -> FigureData:
         "Did anyone dissent from the conference's decision?",
         "Conferences",
         "conferences",
-        _coded_rows("dissent", {**d["counts"], "not_recorded": d["unanswered"]}, d["conferences"],
-                    extra_labels={"not_recorded": "Not recorded"}),  # fmt: skip
+        _coded_rows(
+            "dissent",
+            {**d["counts"], "not_recorded": d["unanswered"]},
+            d["conferences"],
+            extra_labels={"not_recorded": "Not recorded"},
+        ),  # fmt: skip
         "Any dissent",
         ("professional", "parental", "both"),
         "Conferences",
@@ -568,8 +608,11 @@ def _escalations(s: dict) -> FigureData:
         "Alerts, commendations and escalations raised",
         extra=(
             Row("resolved", "Resolved", (Measure.of(status.get("resolved", 0), e["total"]),)),
-            Row("stage_3_4", "At stage 3 or 4",
-                (Measure.of(e["by_stage"].get("3", 0) + e["by_stage"].get("4", 0), e["total"]),)),
+            Row(
+                "stage_3_4",
+                "At stage 3 or 4",
+                (Measure.of(e["by_stage"].get("3", 0) + e["by_stage"].get("4", 0), e["total"]),),
+            ),
         ),  # fmt: skip
     )
 

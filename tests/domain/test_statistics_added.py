@@ -113,7 +113,9 @@ def plain(records, start: date, end: date, today: date) -> dict:
     for r, c in started:
         seq[c["plan_sequence"]] += 1
         earlier = before(r, c)
-        earlier_plan += any(e[3]["decision"] in PLAN and e[3]["plan_start_date"] != c["plan_start_date"] for e in earlier)
+        earlier_plan += any(
+            e[3]["decision"] in PLAN and e[3]["plan_start_date"] != c["plan_start_date"] for e in earlier
+        )
         ends = [e[0] for e in earlier if e[3]["decision"].startswith("plan_ended_")]
         within_2y += bool(ends) and plus_months(ends[0], 24) >= d(r["conference_date"])
     second = seq["second"] + seq["third_or_more"]
@@ -238,7 +240,9 @@ def test_the_data_exercises_the_history_figures(records):
     assert r["reviews"] > 200 and 0 < r["within"] < r["reviews"] and r["not_timed"] < r["reviews"] // 10
     assert s["plans_ended_at_first_review"]["at_first_review"] > 10
     assert s["category_changes"]["changed"] > 10
-    assert s["fathers_by_conference"]["no_male_invited"] > 5 and s["fathers_by_conference"]["no_male_adult_recorded"] > 5
+    assert (
+        s["fathers_by_conference"]["no_male_invited"] > 5 and s["fathers_by_conference"]["no_male_adult_recorded"] > 5
+    )
 
 
 def test_a_period_still_running_is_measured_as_at_today_never_at_its_end(records):

@@ -285,7 +285,9 @@ def test_figures_are_calculated_off_the_gui_thread_and_a_result_for_a_period_lef
     assert months[0] == "Oct 2024" and months[-1] == "Mar 2025"
 
 
-def test_importing_the_dfe_table_and_choosing_neighbours_puts_them_beside_each_figure(qtbot, workspace, db, monkeypatch):
+def test_importing_the_dfe_table_and_choosing_neighbours_puts_them_beside_each_figure(
+    qtbot, workspace, db, monkeypatch
+):
     from cpchair.gui import prompts
     from cpchair.gui.coordinator import comparators_view
     from cpchair.services import comparators
@@ -310,7 +312,9 @@ def test_importing_the_dfe_table_and_choosing_neighbours_puts_them_beside_each_f
     assert "Imported" in view.status.text() and view.neighbours.count() == 12
     view.authority.setCurrentIndex(view.authority.findData("E10999003"))
     view.filter.setText("ash")
-    visible = [view.neighbours.item(i) for i in range(view.neighbours.count()) if not view.neighbours.item(i).isHidden()]
+    visible = [
+        view.neighbours.item(i) for i in range(view.neighbours.count()) if not view.neighbours.item(i).isHidden()
+    ]
     assert [i.text() for i in visible] == ["Ashcombe (synthetic sample) (E10999001)"]
     visible[0].setCheckState(Qt.CheckState.Checked)
     view.filter.clear()

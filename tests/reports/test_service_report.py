@@ -185,7 +185,12 @@ def test_the_suppressed_workbook_holds_c_for_small_counts(dash):
                 if isinstance(cell.value, str) and cell.font.bold:
                     continue
                 header = _header_above(ws, cell)
-                if header.endswith("%") or header in ("Year", "England year", "Fig") or ws.title == "Summary" and cell.column == 1:
+                if (
+                    header.endswith("%")
+                    or header in ("Year", "England year", "Fig")
+                    or ws.title == "Summary"
+                    and cell.column == 1
+                ):
                     continue  # a percentage (openpyxl reads 4.0 back as 4), a year or a figure number, not a count
                 assert not (isinstance(cell.value, int) and 1 <= cell.value <= 5), (ws.title, cell.coordinate)
                 seen_c += cell.value == "c"

@@ -140,7 +140,6 @@ def reader_for(dash, suppressed: bytes, internal: bytes) -> Reader:
     shown, where = read(suppressed, dash)
     truth, _ = read(internal, dash)
     rd = Reader(shown, truth)
-    figs = {f.key: f for f in dash.figures}
     head: dict[str, tuple] = {}
     rowcell: dict[tuple[str, str], tuple] = {}
     for fig in dash.figures:
@@ -208,26 +207,39 @@ def reader_for(dash, suppressed: bytes, internal: bytes) -> Reader:
         rd.equal(t(a), t(b))
     rd.equal(head["fathers_not_invited"][1], t("fathers_attendance"))
     rd.equal(t("fathers_not_invited"), rowcell[("fathers_attendance", "not_invited")])
-    rd.sums(t("fathers_attendance"), (rowcell[("fathers_summary", "invited")], rowcell[("fathers_attendance", "not_invited")]))
-    rd.sums(rowcell[("fathers_summary", "attended")],
-            [rowcell[("fathers_attendance", c)] for c in ("attended_all", "attended_part", "attended_separately")])
+    rd.sums(
+        t("fathers_attendance"),
+        (rowcell[("fathers_summary", "invited")], rowcell[("fathers_attendance", "not_invited")]),
+    )
+    rd.sums(
+        rowcell[("fathers_summary", "attended")],
+        [rowcell[("fathers_attendance", c)] for c in ("attended_all", "attended_part", "attended_separately")],
+    )
     rd.equal(rowcell[("fathers_summary", "engaging")], rowcell[("fathers_engagement", "any")])
     rd.equal(t("icpc_late_reasons"), rowcell[("icpc_timeliness", "late")])
     rd.sums(t("plans_ended"), (t("plans_ended_first_review"), rowcell[("plans_ended_first_review", "x:not_on_record")]))
     rd.equal(rowcell[("plans_ended_first_review", "xd:not_on_record")], t("plans_ended"))
     rd.equal(("summary", "Conferences"), t("dissent"))
     rd.equal(("summary", "Conferences"), rowcell[("fathers_not_invited", "xd:no_male")])
-    rd.sums(rowcell[("fathers_not_invited", "xd:no_male")], (rowcell[("fathers_not_invited", "xd:per_conference")],
-                                                             rowcell[("fathers_not_invited", "x:no_male")]))  # fmt: skip
+    no_male = rowcell[("fathers_not_invited", "xd:no_male")]
+    rd.sums(
+        no_male, (rowcell[("fathers_not_invited", "xd:per_conference")], rowcell[("fathers_not_invited", "x:no_male")])
+    )
     rd.equal(("summary", "Children discussed"), t("participation"))
-    rd.sums(rowcell[("review_timeliness", "xd:not_timed")], (t("review_timeliness"), rowcell[("review_timeliness", "x:not_timed")]))
+    rd.sums(
+        rowcell[("review_timeliness", "xd:not_timed")],
+        (t("review_timeliness"), rowcell[("review_timeliness", "x:not_timed")]),
+    )
     rd.equal(rowcell[("review_timeliness", "xd:overdue")], t("time_on_plan"))
     # the months and chairs of figures over the same people
     for group in (("fathers_attendance", "fathers_not_invited", "fathers_summary"), ("category", "repeat_plans"),
                   ("escalations", "escalation_subjects"), ("fathers_attendance", "fathers_engagement")):  # fmt: skip
         for a, b in zip(group, group[1:], strict=False):
             for block in ("time", "chair"):
-                ra, rb = {where[a][0][r][0]: r for r in where[a][1][block]}, {where[b][0][r][0]: r for r in where[b][1][block]}
+                ra, rb = (
+                    {where[a][0][r][0]: r for r in where[a][1][block]},
+                    {where[b][0][r][0]: r for r in where[b][1][block]},
+                )
                 for name in ra.keys() & rb.keys():
                     if isinstance(truth[(a, ra[name], 2)], int) and isinstance(truth[(b, rb[name], 2)], int):
                         rd.equal((a, ra[name], 2), (b, rb[name], 2))

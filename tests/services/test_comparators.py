@@ -35,7 +35,8 @@ def test_the_sample_is_clearly_synthetic_and_in_the_dfe_shape():
     "text, message",
     [
         ("la_name,value\nX,1\n", "not a DfE local-authority table"),
-        ("time_period,geographic_level,new_la_code,la_name,other\n202425,Local authority,E1,X,3\n", "none of the child"),
+        ("time_period,geographic_level,new_la_code,la_name,other\n202425,Local authority,E1,X,3\n",
+         "none of the child"),
         ("time_period,geographic_level,new_la_code,la_name,icpc_within_15_days_percent\n"
          "202425,Local authority,E1,X,lots\n", "line 2: icpc_within_15_days_percent is 'lots', not a number"),
         ("time_period,geographic_level,new_la_code,la_name,icpc_within_15_days_percent\n"

@@ -134,7 +134,9 @@ class FigureCard(QFrame):
         self.national.setVisible(bool(comps))
         england = next((c for c in comps if c.kind == "england"), None)
         if comps:
-            about = next((r.label for r in (*fig.rows, *fig.extra) if r.code == comps[0].row and r.measures[0] != h), "")
+            about = next(
+                (r.label for r in (*fig.rows, *fig.extra) if r.code == comps[0].row and r.measures[0] != h), ""
+            )
             lead = f"{about}: " if about else ""
             self.national.setText(lead + "; ".join(c.text for c in comps) + (" (dashed line)." if england else "."))
         self.title.setToolTip(fig.question)
@@ -240,7 +242,9 @@ class FigureCard(QFrame):
         for col in range(1, self.table.columnCount()):
             texts = [self.table.item(r, col).text() for r in range(self.table.rowCount()) if self.table.item(r, col)]
             head = self.table.horizontalHeaderItem(col)
-            width = max([fm.horizontalAdvance(t) for t in texts] + [head_fm.horizontalAdvance(head.text()) if head else 0])
+            width = max(
+                [fm.horizontalAdvance(t) for t in texts] + [head_fm.horizontalAdvance(head.text()) if head else 0]
+            )
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(col, width + 18)
         self.table.verticalHeader().setDefaultSectionSize(22)
