@@ -100,10 +100,10 @@ def plain(records, start: date, end: date, today: date) -> dict:
     reasons = {code: 0 for code in q.codes["delay_reason"]} | {"not_recorded": 0}
     late = 0
     for r in inside:
-        if r["conference_type"] == "initial" and r["strategy_discussion_date"]:
-            if working_days_after(d(r["strategy_discussion_date"]), d(r["conference_date"])) > 15:
-                late += 1
-                reasons[r["delay_reason"] or "not_recorded"] += 1
+        timed = r["conference_type"] == "initial" and r["strategy_discussion_date"]
+        if timed and working_days_after(d(r["strategy_discussion_date"]), d(r["conference_date"])) > 15:
+            late += 1
+            reasons[r["delay_reason"] or "not_recorded"] += 1
     out["icpc_late_reasons"] = {"late": late, "reasons": reasons}
 
     # repeat plans
