@@ -169,6 +169,17 @@ class ChildFacts:
 Facts = dict[tuple[str, str], ChildFacts]
 
 
+#: child_key -> its conferences: ((date, updated_at, id), decision, plan_start_date, category), any order
+History = dict[str, list[tuple[tuple[date, str, str], str, Any, Any]]]
+
+
+def note_history(history: History, rec: Mapping[str, Any], order: tuple[date, str, str]) -> None:
+    """Keep what a child's history needs of ``rec`` (a few references per child, not the record)."""
+    for child in rec["children"]:
+        entry = (order, child["decision"], child.get("plan_start_date"), child.get("category"))
+        history.setdefault(child["child_key"], []).append(entry)
+
+
 def child_facts(
     records: Iterable[Mapping[str, Any]], until: date, plan_decisions: frozenset[str] | None = None
 ) -> Facts:
@@ -177,14 +188,17 @@ def child_facts(
     A conference's facts depend only on that child's earlier conferences, so facts worked out once up to a
     period's end hold for every month inside it (the dashboard relies on this).
     """
-    plan_decisions = plan_decisions or frozenset(load().group("plan_decisions"))
-    history: dict[str, list[tuple[tuple[date, str, str], Mapping[str, Any]]]] = {}
+    history: History = {}
     for rec in records:
         order = conference_order(rec)
-        if order[0] > until:
-            continue
-        for child in rec["children"]:
-            history.setdefault(child["child_key"], []).append((order, child))
+        if order[0] <= until:
+            note_history(history, rec, order)
+    return facts_of(history, plan_decisions)
+
+
+def facts_of(history: History, plan_decisions: frozenset[str] | None = None) -> Facts:
+    """Walk each child's conferences in the §6.2 order and say, of each, what came before it."""
+    plan_decisions = plan_decisions or frozenset(load().group("plan_decisions"))
     facts: Facts = {}
     for key, entries in history.items():
         entries.sort(key=lambda e: e[0])
@@ -195,9 +209,7 @@ def child_facts(
         started_on_record: set[Any] = set()
         reviews_of: dict[Any, int] = {}
         last_ended: date | None = None
-        for order, child in entries:
-            decision = child["decision"]
-            start = child.get("plan_start_date")
+        for order, decision, start, category in entries:
             start_key = str(start) if start is not None else None
             on_plan_before = prev_decision in plan_decisions
             due = None
@@ -221,7 +233,7 @@ def child_facts(
                 reviews_of[start_key] = reviews_of.get(start_key, 0) + 1
             if decision.startswith("plan_ended_"):
                 last_ended = order[0]
-            prev_date, prev_decision, prev_category = order[0], decision, child.get("category")
+            prev_date, prev_decision, prev_category = order[0], decision, category
     return facts
 
 
@@ -245,7 +257,6 @@ def compute(
     Dates may be ISO strings (as in files) or ``date`` objects. ``today`` fixes the as-at date (tests);
     ``facts`` (from ``child_facts`` up to at least ``period_to``) saves working the histories out again.
     """
-    records = records if isinstance(records, list) else list(records)
     # The §6.2 figures are defined on the version 1 code lists (their keys are the contract of ``stats
     # --json``); version 2 records are counted by the same definitions.
     q = q or load(1)
@@ -261,8 +272,11 @@ def compute(
     males = frozenset(q.group("male_relationships"))
     cofactors = frozenset(q.group("emotional_abuse_cofactors"))
     quality_keys = q.quality_keys
-    if facts is None:
-        facts = child_facts(records, period_to, plan_decisions)
+    # One pass over the records (a stream: ``services.stats`` reads them in batches). Figures read from a
+    # child's history wait until every record has been seen: ``pending`` keeps what they need of each child
+    # in the period, ``history`` what each child's history needs (unless ``facts`` were given).
+    history: History | None = {} if facts is None else None
+    pending: list[tuple[str, str, str, str, date, Any]] = []
     measured_at = as_at(period_to, today)
 
     by_type = dict.fromkeys(conference_types, 0)
@@ -308,6 +322,8 @@ def compute(
             continue
         children = rec["children"]
         note_latest(latest, rec, order)
+        if history is not None:
+            note_history(history, rec, order)
         if conf_date < period_from:
             continue
 
@@ -338,7 +354,7 @@ def compute(
             on_plan = decision in plan_decisions
             any_plan = any_plan or on_plan
             category = child.get("category")
-            fact = facts.get((rid, key)) or ChildFacts()
+            pending.append((rid, key, ctype, decision, conf_date, category))
             pn = child.get("participation")
             participation[pn if pn in participation else "not_recorded"] += 1
             if decision == "plan_started":
@@ -346,27 +362,9 @@ def compute(
                 seq = child.get("plan_sequence")
                 if seq in sequence:
                     sequence[seq] += 1
-                earlier_plan += fact.earlier_plan
-                ended = fact.last_plan_ended
-                within_two_years += ended is not None and dates.add_months(ended, REPEAT_WINDOW_MONTHS) >= conf_date
             elif ctype == "review" and decision.startswith("plan_ended_"):
                 start = as_date(child["plan_start_date"])
                 ended_bands[duration_band(start, conf_date)] += 1
-                if fact.plan_start_on_record:
-                    ended_first += fact.earlier_reviews == 0
-                else:
-                    ended_history_unknown += 1
-            if ctype == "review" and decision != "plan_started":
-                if fact.review_due is None:
-                    reviews_untimed += 1
-                else:
-                    reviews += 1
-                    ok = conf_date <= fact.review_due
-                    reviews_within += ok
-                    child_reviews[key] = child_reviews.get(key, True) and ok
-                if decision == "plan_continues" and fact.previous_category is not None:
-                    change_reviews += 1
-                    changes += category != fact.previous_category
             if on_plan and ea_family:
                 check = child.get("emotional_abuse_check")
                 if category == "emotional" or check is not None:
@@ -437,6 +435,31 @@ def compute(
         if isinstance(rec.get("quorate"), bool):
             quorum_recorded += 1
             quorate += rec["quorate"]
+
+    if facts is None:
+        facts = facts_of(history or {}, plan_decisions)
+    for rid, key, ctype, decision, conf_date, category in pending:
+        fact = facts.get((rid, key)) or ChildFacts()
+        if decision == "plan_started":
+            earlier_plan += fact.earlier_plan
+            ended = fact.last_plan_ended
+            within_two_years += ended is not None and dates.add_months(ended, REPEAT_WINDOW_MONTHS) >= conf_date
+        elif ctype == "review" and decision.startswith("plan_ended_"):
+            if fact.plan_start_on_record:
+                ended_first += fact.earlier_reviews == 0
+            else:
+                ended_history_unknown += 1
+        if ctype == "review" and decision != "plan_started":
+            if fact.review_due is None:
+                reviews_untimed += 1
+            else:
+                reviews += 1
+                ok = conf_date <= fact.review_due
+                reviews_within += ok
+                child_reviews[key] = child_reviews.get(key, True) and ok
+            if decision == "plan_continues" and fact.previous_category is not None:
+                change_reviews += 1
+                changes += category != fact.previous_category
 
     cat_total = sum(cat_counts.values())
     ended_total = sum(ended_bands.values())
