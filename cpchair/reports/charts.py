@@ -94,7 +94,7 @@ def figure_chart(fig: FigureData, width: float, dis: Disclosure, comparisons: Se
         for i in range(n_series):
             n_cell, d_cell, m = cells[i][idx]
             value = data[i][idx]
-            y = chart.y + idx * group_h + group_h / 2 + ((n_series - 1) / 2 - i) * bar_h - 2.2
+            y = chart.y + idx * group_h + group_h / 2 + (i - (n_series - 1) / 2) * bar_h - 2.2
             if value is None:
                 text = "–" if not m.d else "c"
                 x = chart.x + 3
@@ -108,11 +108,13 @@ def figure_chart(fig: FigureData, width: float, dis: Disclosure, comparisons: Se
     for j, comp in enumerate(lines):
         colour = NATIONAL_COLOUR if comp.kind == "england" else NEIGHBOURS_COLOUR
         x = chart.x + chart.width * comp.pct / 100
-        idx = next((i for i, r in enumerate(reversed(rows)) if r.code == comp.row), None)
-        if comp.row is None or idx is None:
-            head = next((i for i, r in enumerate(reversed(rows)) if r.measures[0] == fig.headline), None)
-            idx = head
-        y0, y1 = (chart.y, top) if idx is None else (chart.y + idx * group_h, chart.y + (idx + 1) * group_h)
+        if comp.row is None:  # about the headline: its row, if the headline is one of the bars
+            idx = next((i for i, r in enumerate(reversed(rows)) if r.measures[0] == fig.headline), None)
+        else:
+            idx = next((i for i, r in enumerate(reversed(rows)) if r.code == comp.row), None)
+        if idx is None:
+            continue  # about a measure no bar shows (e.g. the DfE's per-child basis): said in words only
+        y0, y1 = chart.y + idx * group_h, chart.y + (idx + 1) * group_h
         d.add(Line(x, y0, x, y1, strokeColor=colour, strokeDashArray=(3, 2)))
         d.add(String(chart.x + j * 170, top + 3, f"dashed: {comp.name} {comp.year} {comp.pct:.1f}%", fontName=FONT,
                      fontSize=6.5, fillColor=colour))  # fmt: skip

@@ -239,9 +239,9 @@ def _figure_table(fig: FigureData, dis: Disclosure):
                 count_text(dis.count(d_cell, m.d))]  # fmt: skip
         rows.append(line if not multi else line + [""] * (len(head) - 4))
     widths = (
-        [55 * mm, 17 * mm] + [19 * mm, 15 * mm] * len(fig.measure_names)
+        [48 * mm, 16 * mm] + [22 * mm, 13 * mm] * len(fig.measure_names)
         if multi
-        else [100 * mm, 25 * mm, 20 * mm, 25 * mm]
+        else [95 * mm, 30 * mm, 20 * mm, 25 * mm]
     )
     table = _table(rows, widths)
     table.setStyle([("ALIGN", (1, 1), (-1, -1), "RIGHT")])
