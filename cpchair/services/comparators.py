@@ -23,6 +23,8 @@ from cpchair.errors import CpchairError
 from cpchair.storage.models import ComparatorValue
 
 SAMPLE_NAME = "comparators_sample_synthetic.csv"
+SAMPLE_AUTHORITY = "E10999003"  # the demo's choice in the sample: "Calderwick (synthetic sample)"
+SAMPLE_NEIGHBOURS = ("E10999001", "E10999002", "E10999004")
 MAX_BYTES = 50 * 1024 * 1024  # a full DfE table is a few megabytes
 
 

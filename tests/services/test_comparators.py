@@ -143,3 +143,16 @@ def test_the_command_line_imports_chooses_and_shows(data_dir, capsys):
     assert "not an authority in the imported table" in capsys.readouterr().err
     assert main(["comparators", "import", str(data_dir / "nothing.csv")]) == 1
     assert "could not be read" in capsys.readouterr().err
+
+
+def test_the_demo_brings_the_sample_table_without_replacing_a_real_one(db):
+    from cpchair.services import demo
+
+    with db.session() as s:
+        demo.generate(s, conferences=20, today=date(2025, 6, 2))
+        table = comparators.load_table(s)
+        assert table.authority == comparators.SAMPLE_AUTHORITY and len(table.neighbours) == 3
+        assert all("synthetic" in name for name in table.areas().values())
+        comparators.choose(s, "E10999005", [])
+        demo.generate(s, conferences=20, today=date(2025, 6, 2), replace=True)
+        assert comparators.load_table(s).authority == "E10999005"  # the coordinator's own choice stays
