@@ -534,7 +534,9 @@ class DashboardView(QWidget):
         outcome = _Outcome(self._generation, self._epoch)
         args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData(), self._today,
                 self.local)  # fmt: skip
-        workers.start(_run, relay, args, name="dashboard")
+        # started at the next turn of the event loop: while the view is being built (or the GUI is busy with
+        # whatever asked), a worker already parsing records would slow every Qt call down (the GIL)
+        QTimer.singleShot(0, lambda: workers.start(_run, relay, args, name="dashboard"))
 
     def _finished(self, outcome: _Outcome) -> None:
         relay, self._running = self._running, None
