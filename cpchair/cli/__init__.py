@@ -16,8 +16,19 @@ from typing import Any
 
 from cpchair import __version__
 
-COMMANDS = ("demo", "listing", "export", "merge", "stats", "minutes", "letter", "report", "audit", "retention",
-            "comparators")
+COMMANDS = (
+    "demo",
+    "listing",
+    "export",
+    "merge",
+    "stats",
+    "minutes",
+    "letter",
+    "report",
+    "audit",
+    "retention",
+    "comparators",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
