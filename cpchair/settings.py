@@ -75,6 +75,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "computer's credential store.",
     ),
     SettingSpec("role", "chair", str, "You", "Role", visible=False),
+    # comparators (coordinator): the authority's DfE code and its statistical neighbours', comma-separated
+    SettingSpec("comparator_authority", "", str, "Comparators", "Authority", visible=False),
+    SettingSpec("comparator_neighbours", "", str, "Comparators", "Statistical neighbours", visible=False),
     SettingSpec("first_run_done", False, bool, "You", "First run done", visible=False),
     SettingSpec("chair_id", "", str, "Identity", "Chair ID", visible=False),
     SettingSpec("device_id", "", str, "Identity", "Device ID", visible=False),

@@ -29,6 +29,7 @@ COMMANDS = (
     "retention",
     "backup",
     "restore",
+    "comparators",
 )
 
 

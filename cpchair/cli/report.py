@@ -1,9 +1,11 @@
-"""`cpchair report [--from D] [--to D] -o FILE.pdf [--xlsx FILE.xlsx] [--suppress-small]`: the service report.
+"""`cpchair report [--from D] [--to D] -o FILE.pdf [--xlsx FILE.xlsx] [--no-suppress]`: the service report.
 
 Writes the coordinator's service report (a summary page, then a chart and a table per figure) from the merged
 store and, with ``--xlsx``, the same numbers as an Excel workbook. The period defaults to the reporting year
-(1 April–31 March) containing today. ``--suppress-small`` shows counts from 1 to 5 as "c" for a report that
-leaves the service. Runs without a display and never imports Qt.
+(1 April–31 March) containing today. Small numbers are suppressed by default (counts from 1 to 5, and what
+they could be worked out from, shown as "c"), since a report usually leaves the service; ``--no-suppress``
+prints every number, for use inside the service only. (``--suppress-small``, the old switch, is still
+accepted and changes nothing.) Runs without a display and never imports Qt.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF")
     p.add_argument("--xlsx", metavar="FILE.xlsx", help="also write the figures as an Excel workbook")
     p.add_argument(
-        "--suppress-small", action="store_true", help='show counts from 1 to 5 as "c" (for reports leaving the service)'
+        "--no-suppress",
+        action="store_true",
+        help="print every number, small ones too (for use inside the service only; by default counts from 1 to 5 "
+        'and what they could be worked out from are shown as "c")',
     )
+    p.add_argument("--suppress-small", action="store_true", help=argparse.SUPPRESS)  # the default now: kept working
     p.add_argument("--chair", metavar="NAME", help="only the conferences of this chair")
     p.set_defaults(func=run, parser=p)
 
@@ -31,13 +37,17 @@ def run(args: argparse.Namespace) -> int:
     from cpchair.cli import opened_stores
     from cpchair.cli.progress import Progress
     from cpchair.reports.service_report import write_report
+    from cpchair.reports.suppression import disclosure
     from cpchair.reports.workbook import write_workbook
-    from cpchair.services import dashboard
+    from cpchair.services import comparators, dashboard
 
     chosen = period(args, "report")
     if chosen is None:
         return 2
     period_from, period_to = chosen
+    if args.suppress_small and args.no_suppress:
+        print("cpchair report: --suppress-small and --no-suppress contradict each other; give one.", file=sys.stderr)
+        return 2
 
     progress = Progress()
     progress("Reading the merged conferences…")
@@ -46,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
             with store.session() as session:
                 records, chair_of = dashboard.merged_records(session)
             with local.session() as session:
+                table = comparators.load_table(session)  # comparators are this installation's, as settings
                 service_name = settings.get(session, "service_name")
                 logo_path = settings.get(session, "logo_path")
     finally:
@@ -57,15 +68,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         progress(f"Calculating the figures for {len(records):,} conferences…")
-        dash = dashboard.build(records, chair_of, period_from, period_to, chair=args.chair)
+        dash = dashboard.build(records, chair_of, period_from, period_to, chair=args.chair, comparator_table=table)
+        dis = disclosure(dash, on=not args.no_suppress)
         progress("Writing the report PDF…")
-        pdf = write_report(
-            args.output, dash, suppress=args.suppress_small, service_name=service_name, logo_path=logo_path
-        )
+        pdf = write_report(args.output, dash, disclosed=dis, service_name=service_name, logo_path=logo_path)
         workbook = None
         if args.xlsx:
             progress("Writing the workbook…")
-            workbook = write_workbook(args.xlsx, dash, suppress=args.suppress_small)
+            workbook = write_workbook(args.xlsx, dash, disclosed=dis)
     finally:
         progress.done()
     print(pdf)

@@ -53,6 +53,8 @@ def _print_summary(s: dict) -> None:
     )
     print(
         f"Plans started: {s['category_at_plan_start']['total']}; ended: {s['plans_ended']['total']}; "
-        f"open at the end: {s['plans_open_at_end']['total']}"
+        f"on a plan as at {s['as_at']}: {s['plans_open_at_end']['total']}"
     )
     print(f"Fathers and male partners: {f['total']}; engaged with an agency {show(f['engaged_with_any_agency_pct'])}")
+    ch = s["children"]
+    print(f"Children discussed: {ch['discussed']}; different children: {ch['different']}")

@@ -1,49 +1,46 @@
-"""What a report cell shows for a count or a percentage, with optional small-number suppression.
+"""What a report cell shows for a count or a percentage, after small-number suppression.
 
-Why one place: a report that leaves the service follows the DfE convention (domain notes §2.3) that counts
-from 1 to 5 are shown as "c", and a percentage derived from such a count (as numerator or denominator) is
-hidden too, since it would give the count back. The PDF, its charts and the workbook must suppress the
-same cells, so they all ask here.
+Why one place: the PDF, its charts and the workbook must write the same thing for the same number — a count
+with thousands separators, "c" where ``reports.suppression`` hides it, "–" where there is nothing, and a
+percentage of fewer than 10 marked (``SMALL_BASE_MARK``) because 2 of 3 reads as 66.7% and looks firmer
+than it is.
 """
 
 from __future__ import annotations
 
-from cpchair.services.dashboard import Measure
+from cpchair.reports.suppression import SUPPRESSED, Disclosure, is_small
+from cpchair.services.figures import Measure
 
-SUPPRESSED = "c"
+SMALL_BASE = 10
+SMALL_BASE_MARK = "*"
+SMALL_BASE_NOTE = "* a percentage of fewer than 10: read it with care."
 
-
-def is_small(n: int | None) -> bool:
-    return n is not None and 1 <= n <= 5
-
-
-def count_value(n: int | None, suppress: bool) -> int | str | None:
-    """The count, or "c" when it is 1–5 and suppression is on."""
-    return SUPPRESSED if suppress and is_small(n) else n
+__all__ = ["SUPPRESSED", "SMALL_BASE_MARK", "SMALL_BASE_NOTE", "is_small", "count_text", "pct_text", "small_base",
+           "measure_text", "Disclosure"]  # fmt: skip
 
 
-def pct_value(m: Measure | None, suppress: bool) -> float | None:
-    """The percentage, or None when there is none or when it would reveal a suppressed count."""
-    if m is None or m.pct is None:
-        return None
-    if suppress and (is_small(m.n) or is_small(m.d)):
-        return None
-    return m.pct
+def small_base(m: Measure | None) -> bool:
+    return m is not None and m.pct is not None and 0 < m.d < SMALL_BASE
 
 
-def pct_cell(m: Measure | None, suppress: bool) -> float | str | None:
-    """For tables: the percentage, "c" when suppressed, None when undefined (no denominator)."""
-    if m is None or m.pct is None:
-        return None
-    value = pct_value(m, suppress)
-    return SUPPRESSED if value is None else value
+def count_text(value: int | str | None) -> str:
+    """A count as printed: "1,234", "c" (suppressed) or "–" (nothing to count)."""
+    if value is None:
+        return "–"
+    return value if isinstance(value, str) else f"{value:,}"
 
 
-def count_text(n: int | None, suppress: bool) -> str:
-    v = count_value(n, suppress)
-    return "–" if v is None else (v if isinstance(v, str) else f"{v:,}")
+def pct_text(value: float | str | None, m: Measure | None = None) -> str:
+    """A percentage as printed: "70.7%", "40.0%*" (of fewer than 10), "c" or "–"."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{value:.1f}%" + (SMALL_BASE_MARK if small_base(m) else "")
 
 
-def pct_text(m: Measure | None, suppress: bool) -> str:
-    v = pct_cell(m, suppress)
-    return "–" if v is None else (v if isinstance(v, str) else f"{v:.1f}%")
+def measure_text(n: int | str | None, d: int | str | None, p: float | str | None, m: Measure | None) -> str:
+    """ "70.7% (41 of 58)" with suppression applied to each part."""
+    if m is None:
+        return "no data"
+    return f"{pct_text(p, m)} ({count_text(n)} of {count_text(d)})"

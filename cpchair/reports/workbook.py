@@ -3,7 +3,9 @@
 Why a workbook beside the PDF: analysts and the performance team re-use the figures in their own returns and
 charts, so every count and percentage is stored as a number (never as text), under a header row, and a
 percentage is stored as the statistics give it (70.7, not 0.707) so it reads the same as the PDF.
-Suppressed cells (counts 1–5 in a report that leaves the service) hold the text "c", as DfE tables do.
+Suppression is on by default (``reports.suppression``: counts 1–5 and every number they could be worked out
+from hold the text "c", as DfE tables do). Each figure's sheet holds its table (with its total, the sum of its
+rows), last year, England and the statistical neighbours, then the figure month by month and chair by chair.
 """
 
 from __future__ import annotations
@@ -16,23 +18,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cpchair.domain import dates
 from cpchair.reports import pdf_common
-from cpchair.reports.cells import count_value, pct_cell
+from cpchair.reports.cells import SMALL_BASE_NOTE, small_base
+from cpchair.reports.suppression import Cell, Disclosure, disclosure
 from cpchair.services.dashboard import Dashboard, FigureData, Measure
+from cpchair.services.figures import SHEET_NAMES
 
-SHEET_NAMES = {
-    "icpc_timeliness": "ICPC timeliness",
-    "time_on_plan": "Time on plan",
-    "plans_ended": "Plans ended",
-    "category": "Category at plan start",
-    "issues": "Issues",
-    "fathers_attendance": "Fathers attendance",
-    "fathers_not_invited": "Fathers not invited",
-    "fathers_engagement": "Fathers engagement",
-    "agencies_initial": "Agencies initial",
-    "agencies_review": "Agencies review",
-    "emotional_abuse_check": "Emotional-abuse check",
-}
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 PCT_FORMAT = '0.0"%"'
@@ -78,41 +70,74 @@ def _put(ws: Worksheet, row: int, values: list) -> None:
             cell.number_format = PCT_FORMAT
 
 
-def _measure_cells(m: Measure | None, suppress: bool) -> list:
+def _measure_cells(dis: Disclosure, n_cell: Cell | None, d_cell: Cell | None, m: Measure | None) -> list:
     if m is None:
         return [None, None, None]
-    return [count_value(m.n, suppress), count_value(m.d, suppress), pct_cell(m, suppress)]
+    return [dis.count(n_cell, m.n), dis.count(d_cell, m.d), dis.pct(n_cell, d_cell, m)]
 
 
-def _figure_sheet(wb: Workbook, dash: Dashboard, fig: FigureData, suppress: bool) -> None:
+def _note(m: Measure | None) -> str | None:
+    return "under 10" if small_base(m) else None
+
+
+def _figure_sheet(wb: Workbook, dash: Dashboard, fig: FigureData, dis: Disclosure) -> None:
     ws = wb.create_sheet(sheet_name(fig))
+    lay = dis.layout(fig.key)
     multi = len(fig.measure_names) > 1
     if multi:
         names = ["Agency", "Invited"]
         for m in fig.measure_names:
             names += [m, f"{m} %"]
     else:
-        names = ["", fig.measure_names[0], "%", "Of"]
+        names = ["", fig.measure_names[0], "%", "Of", "Note"]
     _header(ws, 1, names)
     row = 2
     for r in fig.rows:
         if multi:
-            values = [r.label, count_value(r.measures[0].d, suppress)]
-            for m in r.measures:
-                values += [count_value(m.n, suppress), pct_cell(m, suppress)]
+            values = [r.label, dis.count(lay.row_d[(r.code, 0)], r.measures[0].d)]
+            for i, m in enumerate(r.measures):
+                n_cell, d_cell = lay.row_n[(r.code, i)], lay.row_d[(r.code, i)]
+                values += [dis.count(n_cell, m.n), dis.pct(n_cell, d_cell, m)]
         else:
             m = r.measures[0]
-            values = [r.label, count_value(m.n, suppress), pct_cell(m, suppress), count_value(m.d, suppress)]
+            n_cell, d_cell = lay.row_n[(r.code, 0)], lay.row_d[(r.code, 0)]
+            values = [r.label, dis.count(n_cell, m.n), dis.pct(n_cell, d_cell, m), dis.count(d_cell, m.d), _note(m)]
         _put(ws, row, values)
         row += 1
+    if fig.total is not None:
+        label = f"Total: {fig.total_label}" if fig.partition else fig.total_label
+        _put(ws, row, [label, dis.count(lay.total, fig.total)])
+        ws.cell(row=row, column=1).font = HEADER_FONT
+        row += 1
+    for r in fig.extra:
+        m = r.measures[0]
+        _put(ws, row, [r.label, *_reorder(_measure_cells(dis, lay.extra_n[r.code], lay.extra_d[r.code], m)), _note(m)])
+        row += 1
     row += 1
-    _cell(ws, row, 1, fig.title).font = HEADER_FONT
+    _cell(ws, row, 1, fig.numbered_title).font = HEADER_FONT
     row += 1
-    _cell(ws, row, 1, f"{fig.headline_label}, {fig.denominator_text}")
-    for text in (*fig.notes, fig.national.text if fig.national else None):
-        if text:
-            row += 1
-            _cell(ws, row, 1, text)
+    _cell(ws, row, 1, f"{fig.headline_label}, of {fig.population}")
+    for text in fig.notes:
+        row += 1
+        _cell(ws, row, 1, text)
+    if any(small_base(m) for r in (*fig.rows, *fig.extra) for m in r.measures):
+        row += 1
+        _cell(ws, row, 1, SMALL_BASE_NOTE)
+
+    row += 2
+    _header(ws, row, ["Beside", fig.headline_label, "Of", "%", "Year"])
+    row += 1
+    _put(ws, row, ["This period", *_measure_cells(dis, lay.head_n, lay.head_d, fig.headline),
+                   f"{dates.format_uk(dash.period_from)} to {dates.format_uk(dash.period_to)}"])  # fmt: skip
+    prev = dash.previous.get(fig.key)
+    if prev is not None:
+        row += 1
+        _put(ws, row, ["Last year", *_measure_cells(dis, lay.prev_n, lay.prev_d, prev.headline if prev.headline.d
+                                                     else None), dash.previous_label])  # fmt: skip
+    for comp in dash.comparisons.get(fig.key) or []:
+        row += 1
+        about = next((r.label for r in (*fig.rows, *fig.extra) if r.code == comp.row), fig.headline_label)
+        _put(ws, row, [f"{comp.name} ({about})", None, None, comp.pct, comp.year])
 
     points = dash.over_time.get(fig.key) or []
     if points:
@@ -120,68 +145,96 @@ def _figure_sheet(wb: Workbook, dash: Dashboard, fig: FigureData, suppress: bool
         _header(ws, row, [f"By {fig.bucket}", fig.headline_label, "Of", "%"])
         for p in points:
             row += 1
-            _put(ws, row, [p.label, *_measure_cells(p.value, suppress)])
+            _put(ws, row, [p.label, *_measure_cells(dis, lay.time_n.get(p.label), lay.time_d.get(p.label), p.value)])
     lines = dash.by_chair.get(fig.key) or []
     if lines:
         row += 2
         _header(ws, row, ["Chair", fig.headline_label, "Of", "%"])
         for line in lines:
             row += 1
-            _put(ws, row, [line.chair, *_measure_cells(line.value, suppress)])
-    ws.column_dimensions["A"].width = 44
-    for letter in "BCDEF":
+            _put(ws, row, [line.chair, *_measure_cells(dis, lay.chair_n.get(line.chair), lay.chair_d.get(line.chair),
+                                                        line.value)])  # fmt: skip
+    ws.column_dimensions["A"].width = 60
+    for letter in "BCDEFGH":
         ws.column_dimensions[letter].width = 16
     ws.freeze_panes = "A2"
 
 
-def _summary_sheet(wb: Workbook, dash: Dashboard, suppress: bool) -> None:
+def _reorder(cells: list) -> list:
+    """[n, d, %] as the main table's columns: n, %, of."""
+    return [cells[0], cells[2], cells[1]]
+
+
+def _summary_sheet(wb: Workbook, dash: Dashboard, dis: Disclosure) -> None:
     ws = wb.active
     ws.title = "Summary"
-    _header(ws, 1, ["Figure", "Measure", "Number", "Of", "%", "England %", "England year", "Sheet"])
+    _header(ws, 1, ["Fig", "Figure", "Measure", "Number", "Of", "%", "Last year number", "Last year of",
+                    "Last year %", "England %", "England year", "Neighbours' average %", "Sheet"])  # fmt: skip
     for i, fig in enumerate(dash.figures, start=2):
-        nat = fig.national
+        lay = dis.layout(fig.key)
+        prev = dash.previous.get(fig.key)
+        comps = dash.comparisons.get(fig.key) or []
+        england = next((c for c in comps if c.kind == "england"), None)
+        neighbours = next((c for c in comps if c.kind == "neighbours_average"), None)
+        prev_m = prev.headline if prev is not None and prev.headline.d else None
         _put(
             ws,
             i,
             [
+                fig.number,
                 fig.title,
                 fig.headline_label,
-                *_measure_cells(fig.headline, suppress),
-                nat.pct if nat else None,
-                nat.year if nat else None,
+                *_measure_cells(dis, lay.head_n, lay.head_d, fig.headline if fig.headline.d else None),
+                *_measure_cells(dis, lay.prev_n, lay.prev_d, prev_m),
+                england.pct if england else None,
+                england.year if england else None,
+                neighbours.pct if neighbours else None,
                 sheet_name(fig),
             ],
         )
     row = len(dash.figures) + 3
-    for label, value in (("Period from", dash.period_from), ("Period to", dash.period_to)):
-        _cell(ws, row, 1, label).font = HEADER_FONT
-        _cell(ws, row, 2, value).number_format = "DD/MM/YYYY"
+    for label, value in (("Period from", dash.period_from), ("Period to", dash.period_to), ("As at", dash.as_at),
+                         ("Last year from", dash.previous_from), ("Last year to", dash.previous_to)):  # fmt: skip
+        _cell(ws, row, 2, label).font = HEADER_FONT
+        _cell(ws, row, 3, value).number_format = "DD/MM/YYYY"
         row += 1
-    _cell(ws, row, 1, "Conferences").font = HEADER_FONT
-    _cell(ws, row, 2, count_value(dash.stats["conferences"]["total"], suppress))
-    row += 1
+    conf = dis.layout("conferences")
+    children = dash.stats.get("children") or {}
+    for label, cell, value in (
+        ("Conferences", conf.total, dash.stats["conferences"]["total"]),
+        ("Children discussed", conf.extra_n.get("children"), children.get("discussed")),
+        ("Different children", conf.extra_n.get("different"), children.get("different")),
+    ):
+        _cell(ws, row, 2, label).font = HEADER_FONT
+        _cell(ws, row, 3, dis.count(cell, value))
+        row += 1
     if dash.chair:
-        _cell(ws, row, 1, "Chair").font = HEADER_FONT
-        _cell(ws, row, 2, dash.chair)
+        _cell(ws, row, 2, "Chair").font = HEADER_FONT
+        _cell(ws, row, 3, dash.chair)
         row += 1
-    if suppress:
-        _cell(ws, row, 1, "Counts from 1 to 5 are shown as c, with the percentages they would reveal.")
-    ws.column_dimensions["A"].width = 52
-    ws.column_dimensions["B"].width = 34
+    _cell(ws, row, 2, (
+        "Counts from 1 to 5, and the numbers and percentages they could be worked out from, are shown as c."
+        if dis.on else "For use inside the service only: small numbers are not suppressed."))  # fmt: skip
+    ws.column_dimensions["A"].width = 5
+    ws.column_dimensions["B"].width = 52
+    ws.column_dimensions["C"].width = 34
     ws.freeze_panes = "A2"
 
 
-def build_workbook(dash: Dashboard, *, suppress: bool = False) -> bytes:
-    """The workbook's bytes: Summary, then one sheet per figure in report order."""
+def build_workbook(dash: Dashboard, *, suppress: bool = True, disclosed: Disclosure | None = None) -> bytes:
+    """The workbook's bytes: Summary, then one sheet per figure in report order (suppressed unless told not)."""
+    dis = disclosed or disclosure(dash, on=suppress)
     wb = Workbook()
-    _summary_sheet(wb, dash, suppress)
+    _summary_sheet(wb, dash, dis)
     for fig in dash.figures:
-        _figure_sheet(wb, dash, fig, suppress)
+        _figure_sheet(wb, dash, fig, dis)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def write_workbook(path: str | Path, dash: Dashboard, *, suppress: bool = False) -> Path:
+def write_workbook(
+    path: str | Path, dash: Dashboard, *, suppress: bool = True, disclosed: Disclosure | None = None
+) -> Path:
     """Write the workbook atomically (a failure leaves nothing half-written under the final name)."""
-    return pdf_common.atomic_write(path, build_workbook(dash, suppress=suppress))
+    return pdf_common.atomic_write(path, build_workbook(dash, suppress=suppress, disclosed=disclosed))

@@ -1148,11 +1148,23 @@ def generate(
 
     settings.put(session, "chair_name", chair_name)
     settings.put(session, "first_run_done", True)
+    _sample_comparators(session)
     audit.record_event(session, "create", detail={"sample_conferences": len(conference_rows)})
     demo_key = _install_key()
     fingerprint = pseudonym.fingerprint(pseudonym.load_key())
     session.flush()
     return _summary(gen, conference_rows, today, held, chair_name, fingerprint, demo_key)
+
+
+def _sample_comparators(session: Session) -> None:
+    """The shipped sample DfE table (synthetic numbers), with an authority and three neighbours chosen, so a
+    newcomer who tries the coordinator's side sees comparators; never over a table the coordinator imported."""
+    from cpchair.services import comparators
+
+    if comparators.load_table(session).values:
+        return
+    comparators.import_file(session, comparators.sample_path())
+    comparators.choose(session, comparators.SAMPLE_AUTHORITY, list(comparators.SAMPLE_NEIGHBOURS))
 
 
 def _install_key() -> bool:

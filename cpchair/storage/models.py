@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -209,3 +209,19 @@ class MinutesDistribution(Base):
     method: Mapped[str] = mapped_column(String(32))
     sent_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[str] = mapped_column(String(20))
+
+
+class ComparatorValue(Base):
+    """One value of a DfE local-authority table the coordinator imported (comparators for the report).
+
+    Keyed by area, year and measure, so importing a newer edition of the same table replaces its values."""
+
+    __tablename__ = "comparator_value"
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    time_period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(80), primary_key=True)
+    area_name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float] = mapped_column(Float)
+    source_file: Mapped[str] = mapped_column(String(255))
+    imported_at: Mapped[str] = mapped_column(String(20))

@@ -49,8 +49,32 @@ def test_report_writes_the_pdf_and_workbook_without_importing_qt(tmp_path, confo
     first = PdfReader(pdf).pages[0].extract_text()
     assert "Period: 01/04/2023 to 31/03/2024" in first and "shown as “c”" in first
     wb = load_workbook(xlsx)
-    assert wb["Summary"]["C2"].value == 49  # 49 of 71 initial conferences within 15 working days in 2023-24
-    assert wb["Summary"]["D2"].value == 71
+    icpc = next(r for r in wb["Summary"].iter_rows() if r[2].value == "Within 15 working days")
+    assert [icpc[3].value, icpc[4].value] == [49, 71]  # 49 of 71 initial conferences within 15 working days
+
+
+def test_reports_are_suppressed_by_default_and_no_suppress_prints_every_number(tmp_path, conformance, capsys):
+    from cpchair.cli import main
+
+    share = tmp_path / "share"
+    shutil.copytree(conformance / "share", share)
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "merge", str(share), "--allow-unsigned"]) == 0
+    out = {}
+    for name, extra in (("default", []), ("internal", ["--no-suppress"]), ("old", ["--suppress-small"])):
+        pdf, xlsx = tmp_path / f"{name}.pdf", tmp_path / f"{name}.xlsx"
+        argv = ["--data-dir", str(data), "report", "--from", "2024-04-01", "--to", "2025-03-31", "-o", str(pdf),
+                "--xlsx", str(xlsx), *extra]  # fmt: skip
+        assert main(argv) == 0
+        cells = [c.value for ws in load_workbook(xlsx).worksheets for row in ws.iter_rows() for c in row]
+        out[name] = (PdfReader(pdf).pages[0].extract_text(), cells)
+    capsys.readouterr()
+    assert "shown as “c”" in out["default"][0] and "c" in out["default"][1]
+    assert "not suppressed" in out["internal"][0] and "c" not in out["internal"][1]
+    assert out["old"][1] == out["default"][1]  # --suppress-small still works: it asks for the default
+    assert main(["--data-dir", str(data), "report", "-o", str(tmp_path / "x.pdf"), "--no-suppress",
+                 "--suppress-small"]) == 2  # fmt: skip
+    assert "contradict" in capsys.readouterr().err
 
 
 def test_a_period_that_ends_before_it_starts_is_a_usage_error(tmp_path):

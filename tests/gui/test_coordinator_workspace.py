@@ -107,6 +107,7 @@ def test_over_time_and_by_chair_views(qtbot, workspace, db):
     _settled(qtbot, dash)
     assert dash.preset.currentText() == "Custom dates"
     dash.view.setCurrentIndex(dash.view.findData(OVER_TIME))
+    _settled(qtbot, dash)  # the cards are filled a few at a time, between events
     card = dash.cards["icpc_timeliness"]
     months = _column(card.table, 0)
     assert months[0] == "Jun 2024" and months[-1] == "Sep 2025" and len(months) == 16
@@ -119,6 +120,7 @@ def test_over_time_and_by_chair_views(qtbot, workspace, db):
     assert _column(fathers.table, 1)[-1] == "no data"
 
     dash.view.setCurrentIndex(dash.view.findData(BY_CHAIR))
+    _settled(qtbot, dash)
     rows = _column(card.table, 0)
     assert rows == ["Chair 1", "Chair 2", "Chair 3"]
     assert sum(int(x) for x in _column(card.table, 1)) == dash.dashboard.figure("icpc_timeliness").headline.n
@@ -250,11 +252,11 @@ def test_figures_are_calculated_off_the_gui_thread_and_a_result_for_a_period_lef
     calls = []
     real = dashboard_service.build
 
-    def slow_first(records, chair_of, period_from, period_to, chair=None, with_series=True):
+    def slow_first(records, chair_of, period_from, period_to, chair=None, with_series=True, **kwargs):
         calls.append((period_from, period_to, threading.current_thread() is threading.main_thread()))
         if len(calls) == 1:
             assert release.wait(30)  # the first request is still calculating when the coordinator moves on
-        return real(records, chair_of, period_from, period_to, chair, with_series)
+        return real(records, chair_of, period_from, period_to, chair, with_series, **kwargs)
 
     monkeypatch.setattr(dashboard_service, "build", slow_first)
     shown = []
@@ -281,3 +283,59 @@ def test_figures_are_calculated_off_the_gui_thread_and_a_result_for_a_period_lef
     assert "01/10/2024" in dash.summary.text()
     months = _column(dash.cards["icpc_timeliness"].table, 0)
     assert months[0] == "Oct 2024" and months[-1] == "Mar 2025"
+
+
+def test_importing_the_dfe_table_and_choosing_neighbours_puts_them_beside_each_figure(
+    qtbot, workspace, db, monkeypatch
+):
+    from cpchair.gui import prompts
+    from cpchair.gui.coordinator import comparators_view
+    from cpchair.services import comparators
+
+    w = workspace
+    _merge(qtbot, w)
+    dash = w.dashboard
+    dash.preset.setCurrentIndex(dash.preset.findData(LAST_YEAR))
+    _settled(qtbot, dash)
+    view = w.comparators
+    w.show_tab("comparators")
+    assert view.status.text() == "No DfE table imported yet." and not view.save_button.isEnabled()
+
+    errors = []
+    monkeypatch.setattr(prompts, "error", lambda _p, title, text, details="": errors.append(text))
+    monkeypatch.setattr(comparators_view, "choose_csv", lambda _parent: str(db.engine.url.database) + ".missing.csv")
+    qtbot.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    assert errors and "could not be read" in errors[0]  # said in words, nothing imported
+
+    monkeypatch.setattr(comparators_view, "choose_csv", lambda _parent: str(comparators.sample_path()))
+    qtbot.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    assert "Imported" in view.status.text() and view.neighbours.count() == 12
+    view.authority.setCurrentIndex(view.authority.findData("E10999003"))
+    view.filter.setText("ash")
+    visible = [
+        view.neighbours.item(i) for i in range(view.neighbours.count()) if not view.neighbours.item(i).isHidden()
+    ]
+    assert [i.text() for i in visible] == ["Ashcombe (synthetic sample) (E10999001)"]
+    visible[0].setCheckState(Qt.CheckState.Checked)
+    view.filter.clear()
+    view.neighbours.item(1).setCheckState(Qt.CheckState.Checked)
+    with qtbot.waitSignal(dash.refreshed, timeout=30_000):
+        qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    _settled(qtbot, dash)
+    with db.session() as s:
+        table = comparators.load_table(s)
+    assert table.authority == "E10999003" and table.neighbours == ("E10999001", "E10999002")
+
+    card = dash.cards["icpc_timeliness"]
+    text = card.national.text()
+    assert "England 2024-25: 81.4%" in text and "Statistical neighbours (2) 2024-25:" in text
+    assert "Calderwick (synthetic sample) (DfE) 2024-25:" in text
+    assert card.previous.text() == "Last year (01/04/2023 to 31/03/2024): 69.0% (49 of 71)"
+    assert card.title.text() == "<b>Fig 9. Initial conferences within 15 working days</b>"
+    assert "70.7% (41/58)" in card.chart.accessibleDescription()  # the bar says what its percentage is of
+    assert dash.cards["time_on_plan"].national.text().startswith("2 years or more: England 2024-25: 3.0%")
+    # the cards are in the report's order: the 2013 report's Figures 1-8 first
+    assert list(dash.cards)[:3] == ["time_on_plan", "plans_ended", "category"]
+    cat = dash.cards["category"].table
+    assert _column(cat, 0)[-1] == "Total: Children whose plan started"
+    assert int(_column(cat, 1)[-1]) == sum(int(x) for x in _column(cat, 1)[:-1])  # the total is the rows' sum

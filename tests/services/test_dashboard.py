@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from cpchair.domain.statistics import compute
+from cpchair.domain.statistics import child_facts, compute
 from cpchair.services import dashboard
 from cpchair.services.merge import merge_folder
 from tests.domain.generated_records import generate
@@ -57,7 +57,9 @@ def test_figures_carry_the_statistics_numbers_with_their_denominators(merged, ex
 
     police = next(r for r in dash.figure("agencies_review").rows if r.code == "police")
     e = expected["agencies"]["review"]["police"]
-    assert [(m.n, m.d) for m in police.measures] == [(e["attended"], e["invited"]), (e["report"], e["invited"])]
+    assert [(m.n, m.d) for m in police.measures[:2]] == [(e["attended"], e["invited"]), (e["report"], e["invited"])]
+    on_time = police.measures[2]  # the scorecard's third measure: reports on time, of invitations
+    assert on_time.d == e["invited"] and on_time.n <= e["report"]
 
     fathers = dash.figure("fathers_attendance")
     assert fathers.headline.d == expected["fathers"]["total"]
@@ -168,22 +170,22 @@ def test_each_england_figure_names_the_row_it_compares_with(merged):
 # --- the fast build against the plain one ------------------------------------------------------------------
 
 
-def _plain_headlines(records, start, end):
+def _plain_headlines(records, start, end, facts=None):
     """A bucket the straightforward way: the statistics over every record, as spec §6.2 defines them."""
-    stats = compute(records, start, end)
+    stats = compute(records, start, end, facts=facts)
     if not stats["conferences"]["total"]:
         return dict.fromkeys(dashboard.FIGURE_KEYS)
     return {f.key: (f.headline if f.headline.d else None) for f in dashboard.figures(stats)}
 
 
-def _plain_over_time(records, period_from, period_to):
+def _plain_over_time(records, period_from, period_to, facts=None):
     out = {k: [] for k in dashboard.FIGURE_KEYS}
     for bucket, spans in (
         (dashboard.MONTH, dashboard.months(period_from, period_to)),
         (dashboard.QUARTER, dashboard.quarters(period_from, period_to)),
     ):
         for label, start, end in spans:
-            values = _plain_headlines(records, start, end)
+            values = _plain_headlines(records, start, end, facts)
             for k in dashboard.FIGURE_KEYS:
                 if dashboard.BUCKETS[k] == bucket:
                     out[k].append(dashboard.Point(label, start, end, values[k]))
@@ -191,9 +193,10 @@ def _plain_over_time(records, period_from, period_to):
 
 
 def _plain_by_chair(records, chair_of, period_from, period_to):
-    """Each chair's statistics over all their records; time on plan over the children whose latest
-    conference (over every chair's records) is theirs."""
+    """Each chair's statistics over all their records (each child's history read over every chair's records);
+    time on plan over the children whose latest conference (over every chair's records) is theirs."""
     out = {k: [] for k in dashboard.FIGURE_KEYS}
+    facts = child_facts(records, period_to)
     latest = {}
     for r in records:
         if r["conference_date"] > period_to.isoformat():
@@ -204,7 +207,7 @@ def _plain_by_chair(records, chair_of, period_from, period_to):
                 latest[c["child_key"]] = (order, chair_of[r["id"]])
     for chair in dashboard.chair_names(chair_of):
         mine = [r for r in records if chair_of[r["id"]] == chair]
-        values = _plain_headlines(mine, period_from, period_to)
+        values = _plain_headlines(mine, period_from, period_to, facts)
         if all(v is None for v in values.values()):
             continue
         own = [
@@ -245,6 +248,10 @@ def test_the_fast_build_gives_exactly_the_plain_per_bucket_statistics(generated,
     records, chair_of = generated
     dash = dashboard.build(records, chair_of, *period)
     assert dash.stats == compute(records, *period)
+    previous = dashboard.a_year_earlier(*period)
+    assert {k: f.headline for k, f in dash.previous.items()} == {
+        f.key: f.headline for f in dashboard.figures(compute(records, *previous))
+    }  # this year beside last year: the same figures for the same dates a year earlier
     assert dash.over_time == _plain_over_time(records, *period)
     assert dash.by_chair == _plain_by_chair(records, chair_of, *period)
     assert any(line.value for line in dash.by_chair["time_on_plan"])
@@ -252,5 +259,5 @@ def test_the_fast_build_gives_exactly_the_plain_per_bucket_statistics(generated,
 
     one = dashboard.build(records, chair_of, *period, chair="Chair 1")
     theirs = [r for r in records if chair_of[r["id"]] == "Chair 1"]
-    assert one.stats == compute(theirs, *period)
-    assert one.over_time == _plain_over_time(theirs, *period)
+    assert one.stats == compute(theirs, *period, facts=child_facts(records, period[1]))
+    assert one.over_time == _plain_over_time(theirs, *period, child_facts(records, period[1]))

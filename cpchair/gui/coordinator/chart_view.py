@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-SERIES_COLOURS = (QColor("#1f5f8b"), QColor("#e08a1e"))
+SERIES_COLOURS = (QColor("#1f5f8b"), QColor("#e08a1e"), QColor("#2e8b57"))
 NATIONAL_COLOUR = QColor("#b22222")
 GRID = QColor("#d8d8d8")
 MUTED = QColor("#777777")
@@ -32,7 +32,10 @@ class BarChart(QWidget):
         self.national: float | None = None
         self.national_text = ""
         self.national_row: int | None = None
+        self.value_texts: list[list[str]] = []  # what each bar says (its % and the numbers behind it)
+        self.under_texts: list[str] = []  # vertical bars: a line under each label ("41/58")
         self.horizontal = True
+        self._picture: QPixmap | None = None  # the chart as last drawn (see render_now)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Chart")
 
@@ -47,6 +50,8 @@ class BarChart(QWidget):
         national_text: str = "",
         national_row: int | None = None,
         gap_texts: Sequence[str] = (),
+        value_texts: Sequence[Sequence[str]] = (),
+        under_texts: Sequence[str] = (),
     ) -> None:
         self.labels = list(labels)
         self.series = [list(s) for s in series]
@@ -56,13 +61,22 @@ class BarChart(QWidget):
         self.national_text = national_text
         self.national_row = national_row  # horizontal bars: the one row the national figure compares with
         self.gap_texts = list(gap_texts) or ["no data"] * len(self.labels)
+        self.value_texts = [list(t) for t in value_texts]
+        self.under_texts = list(under_texts)
         self.setFixedHeight(self.sizeHint().height())
         desc = "; ".join(
-            f"{label}: " + ", ".join("no data" if s[i] is None else f"{s[i]:.1f}%" for s in self.series)
+            f"{label}: " + ", ".join("no data" if s[i] is None else self._text(k, i) for k, s in enumerate(self.series))
             for i, label in enumerate(self.labels)
         )
         self.setAccessibleDescription(desc)
+        self._picture = None
         self.update()
+
+    def _text(self, series: int, i: int) -> str:
+        """The bar's label: the given text ("70.7% (41/58)"), else its percentage."""
+        if series < len(self.value_texts) and i < len(self.value_texts[series]) and self.value_texts[series][i]:
+            return self.value_texts[series][i]
+        return f"{self.series[series][i]:.1f}%"
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         if self.horizontal:
@@ -70,10 +84,17 @@ class BarChart(QWidget):
             per_row = 9 * len(self.series or [[]]) + 7
             legend = 18 if len(self.series) > 1 else 0
             return QSize(420, rows * per_row + 34 + legend)
-        return QSize(420, 170)
+        return QSize(420, 182 if self.under_texts else 170)
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt's name)
-        p = QPainter(self)
+    def render_now(self) -> None:
+        """Draw the chart into its picture now (the dashboard does this for each card in its own short step),
+        so that the repaint after all the cards changed only copies pictures instead of drawing 23 charts."""
+        size = self.size()
+        ratio = self.devicePixelRatioF()
+        picture = QPixmap(max(int(size.width() * ratio), 1), max(int(size.height() * ratio), 1))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(Qt.GlobalColor.transparent)
+        p = QPainter(picture)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() - 1, 7))
@@ -83,12 +104,20 @@ class BarChart(QWidget):
         else:
             self._paint_vertical(p, QFontMetrics(font))
         p.end()
+        self._picture = picture
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt's name)
+        if self._picture is None or self._picture.deviceIndependentSize().toSize() != self.size():
+            self.render_now()
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._picture)
+        p.end()
 
     # --- horizontal: one row per label ------------------------------------------------------------------
     def _paint_horizontal(self, p: QPainter, fm: QFontMetrics) -> None:
         legend = 18 if len(self.series) > 1 else 0
         label_w = min(max((fm.horizontalAdvance(t) for t in self.labels), default=0) + 8, self.width() * 0.42)
-        plot = QRectF(label_w, 12 + legend, self.width() - label_w - 44, self.height() - 34 - legend)
+        plot = QRectF(label_w, 12 + legend, self.width() - label_w - 104, self.height() - 34 - legend)
         self._grid_x(p, fm, plot)
         n_series = max(len(self.series), 1)
         row_h = plot.height() / max(len(self.labels), 1)
@@ -108,10 +137,10 @@ class BarChart(QWidget):
                                self.gap_texts[i])  # fmt: skip
                     continue
                 w = plot.width() * max(0.0, min(value, 100.0)) / 100
-                p.fillRect(QRectF(plot.left(), y, w, bar_h - 1), SERIES_COLOURS[s % 2])
+                p.fillRect(QRectF(plot.left(), y, w, bar_h - 1), SERIES_COLOURS[s % len(SERIES_COLOURS)])
                 p.setPen(self.palette().text().color())
-                p.drawText(QRectF(plot.left() + w + 3, y - 3, 50, bar_h + 6), Qt.AlignmentFlag.AlignVCenter,
-                           f"{value:.1f}%")  # fmt: skip
+                p.drawText(QRectF(plot.left() + w + 3, y - 3, 130, bar_h + 6), Qt.AlignmentFlag.AlignVCenter,
+                           self._text(s, i))  # fmt: skip
         if self.national is not None:
             x = plot.left() + plot.width() * self.national / 100
             p.setPen(QPen(NATIONAL_COLOUR, 1.2, Qt.PenStyle.DashLine))
@@ -126,7 +155,7 @@ class BarChart(QWidget):
         if legend:
             x = plot.left()
             for s, name in enumerate(self.series_names):
-                p.fillRect(QRectF(x, 2, 10, 10), SERIES_COLOURS[s % 2])
+                p.fillRect(QRectF(x, 2, 10, 10), SERIES_COLOURS[s % len(SERIES_COLOURS)])
                 p.setPen(self.palette().text().color())
                 p.drawText(QRectF(x + 14, 0, 200, 14), Qt.AlignmentFlag.AlignVCenter, name)
                 x += fm.horizontalAdvance(name) + 34
@@ -141,7 +170,8 @@ class BarChart(QWidget):
 
     # --- vertical: one column per month or quarter --------------------------------------------------------
     def _paint_vertical(self, p: QPainter, fm: QFontMetrics) -> None:
-        plot = QRectF(36, 14, self.width() - 44, self.height() - 44)
+        under = 12 if self.under_texts else 0
+        plot = QRectF(36, 14, self.width() - 44, self.height() - 44 - under)
         for pct in range(0, 101, 25):
             y = plot.bottom() - plot.height() * pct / 100
             p.setPen(GRID)
@@ -156,6 +186,10 @@ class BarChart(QWidget):
             p.setPen(self.palette().text().color())
             text = fm.elidedText(label, Qt.TextElideMode.ElideRight, int(col_w))
             p.drawText(QRectF(left, plot.bottom() + 3, col_w, 14), Qt.AlignmentFlag.AlignHCenter, text)
+            if i < len(self.under_texts) and self.under_texts[i]:
+                p.setPen(MUTED)
+                small = fm.elidedText(self.under_texts[i], Qt.TextElideMode.ElideRight, int(col_w))
+                p.drawText(QRectF(left, plot.bottom() + 15, col_w, 12), Qt.AlignmentFlag.AlignHCenter, small)
             value = values[i] if i < len(values) else None
             if value is None:
                 p.setPen(MUTED)
@@ -166,7 +200,8 @@ class BarChart(QWidget):
             bar = QRectF(left + col_w * 0.18, plot.bottom() - h, col_w * 0.64, h)
             p.fillRect(bar, SERIES_COLOURS[0])
             p.setPen(self.palette().text().color())
-            p.drawText(QRectF(left, bar.top() - 15, col_w, 14), Qt.AlignmentFlag.AlignHCenter, f"{value:.0f}%")
+            label = self.value_texts[0][i] if self.value_texts and i < len(self.value_texts[0]) else ""
+            p.drawText(QRectF(left, bar.top() - 15, col_w, 14), Qt.AlignmentFlag.AlignHCenter, label or f"{value:.0f}%")
         if self.national is not None:
             y = plot.bottom() - plot.height() * self.national / 100
             p.setPen(QPen(NATIONAL_COLOUR, 1.2, Qt.PenStyle.DashLine))

@@ -8,19 +8,25 @@ every change of period or chair. So the merged records are read once and kept (r
 "Calculating…", and a result for a period the coordinator has since left is thrown away.
 
 Why cards of numbers and not only charts: a percentage without its denominator misleads (3 of 4 is 75%), so
-each card says "of 58 initial conferences" and lists n and % under the chart. The numbers come whole from
-``cpchair.services.dashboard``; this module only lays them out.
+each card says "of 58 initial conferences", labels each bar with the numbers behind it (a percentage of
+fewer than 10 marked "*"), lists n and % under the chart, and sets the figure beside last year, England and
+the statistical neighbours. The cards come from the one figure registry, numbered as in the report. The
+numbers come whole from ``cpchair.services.dashboard``; this module only lays them out. The dashboard is
+for use inside the service, so nothing is suppressed here (the report and workbook suppress).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
+from html import escape
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +48,7 @@ from cpchair.errors import CpchairError
 from cpchair.gcpause import paused_gc
 from cpchair.gui import workers
 from cpchair.gui.coordinator.chart_view import BarChart
+from cpchair.services import comparators
 from cpchair.services import dashboard as svc
 
 PERIOD, OVER_TIME, BY_CHAIR = "period", "over_time", "by_chair"
@@ -49,12 +56,24 @@ VIEWS = ((PERIOD, "Whole period"), (OVER_TIME, "Over time (by month; fathers by 
 THIS_YEAR, LAST_YEAR, CUSTOM = "this_year", "last_year", "custom"
 ALL_CHAIRS = "All chairs"
 CALCULATING = "Calculating…"
+STEP_BUDGET_S = 0.012  # GUI time spent making or filling cards before letting other events run
+WORKER_SWITCH_S = 0.001  # the GIL turn asked of the worker thread (Python's default is 0.005)
 
 log = logging.getLogger(__name__)
 
 
+SMALL_BASE = 10
+
+
 def _pct(m: svc.Measure | None) -> str:
-    return "–" if m is None or m.pct is None else f"{m.pct:.1f}%"
+    if m is None or m.pct is None:
+        return "–"
+    return f"{m.pct:.1f}%" + ("*" if 0 < m.d < SMALL_BASE else "")
+
+
+def _bar_text(m: svc.Measure | None) -> str:
+    """What a bar says: its percentage and the numbers behind it, "70.7% (41/58)"."""
+    return "" if m is None or m.pct is None else f"{_pct(m)} ({m.n:,}/{m.d:,})"
 
 
 def _qdate(d: date) -> QDate:
@@ -77,7 +96,9 @@ class FigureCard(QFrame):
         self.title.setWordWrap(True)
         self.headline = QLabel()
         self.headline.setWordWrap(True)
-        self.national = QLabel()
+        self.previous = QLabel()
+        self.previous.setWordWrap(True)
+        self.national = QLabel()  # England and the statistical neighbours
         self.national.setWordWrap(True)
         self.national.setStyleSheet("color: #b22222;")
         self.chart = BarChart()
@@ -87,31 +108,45 @@ class FigureCard(QFrame):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555555;")
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
-        for w in (self.title, self.headline, self.national, self.chart, self.table, self.note):
+        for w in (self.title, self.headline, self.previous, self.national, self.chart, self.table, self.note):
             layout.addWidget(w)
         layout.addStretch(1)
 
     def show_figure(self, fig: svc.FigureData, dash: svc.Dashboard, view: str) -> None:
         h = fig.headline
-        self.title.setText(f"<b>{fig.title}</b>")
+        self.title.setText(f"<b>{escape(fig.numbered_title)}</b>")
         self.headline.setText(
-            f"<span style='font-size:15pt'><b>{_pct(h)}</b></span> {fig.headline_label.lower()}: "
-            f"{h.n:,} of {h.d:,} {fig.population}"
+            f"<span style='font-size:15pt'><b>{_pct(h)}</b></span> {escape(fig.headline_label.lower())}: "
+            f"{h.n:,} of {h.d:,} {escape(fig.population)}"
         )
-        nat = fig.national
-        self.national.setVisible(nat is not None)
-        if nat is not None:
-            self.national.setText(f"{nat.text} (dashed line).")
+        prev = dash.previous.get(fig.key)
+        last = "no data" if prev is None or not prev.headline.d else (
+            f"{_pct(prev.headline)} ({prev.headline.n:,} of {prev.headline.d:,})")  # fmt: skip
+        self.previous.setText(f"Last year ({dash.previous_label}): {last}")
+        comps = [c for c in dash.comparisons.get(fig.key) or [] if c.kind != "neighbour"]
+        self.national.setVisible(bool(comps))
+        england = next((c for c in comps if c.kind == "england"), None)
+        if comps:
+            about = next(
+                (r.label for r in (*fig.rows, *fig.extra) if r.code == comps[0].row and r.measures[0] != h), ""
+            )
+            lead = f"{about}: " if about else ""
+            self.national.setText(lead + "; ".join(c.text for c in comps) + (" (dashed line)." if england else "."))
         self.title.setToolTip(fig.question)
-        self.note.setText(" ".join(fig.notes))
-        self.note.setVisible(bool(fig.notes) and view == PERIOD)
-        nat_pct = nat.pct if nat else None
-        nat_text = f"England {nat.pct:.1f}%" if nat else ""
+        notes = list(fig.notes)
+        if any(0 < m.d < SMALL_BASE for r in fig.rows for m in r.measures):
+            notes.append("* a percentage of fewer than 10.")
+        self.note.setText(" ".join(notes))
+        self.note.setVisible(bool(notes) and view == PERIOD)
+        nat_pct = england.pct if england else None
+        nat_text = england.text if england else ""
         if view == OVER_TIME:
             points = dash.over_time.get(fig.key, [])
             self.chart.set_data(
@@ -120,6 +155,8 @@ class FigureCard(QFrame):
                 horizontal=False,
                 national=nat_pct,
                 national_text=nat_text,
+                value_texts=[[_pct(p.value) if p.value else "" for p in points]],
+                under_texts=[f"{p.value.n}/{p.value.d}" if p.value else "" for p in points],
             )
             self._fill([fig.headline_label, "Of", "%"], [(p.label, p.value) for p in points])
         elif view == BY_CHAIR:
@@ -129,31 +166,37 @@ class FigureCard(QFrame):
                 [[line.value.pct if line.value else None for line in lines]],
                 national=nat_pct,
                 national_text=nat_text,
+                value_texts=[[_bar_text(line.value) for line in lines]],
             )
             self._fill([fig.headline_label, "Of", "%"], [(line.chair, line.value) for line in lines])
         else:
             n_series = len(fig.measure_names)
+            row = england.row if england else None
             self.chart.set_data(
                 [r.label for r in fig.rows],
                 [[r.measures[i].pct for r in fig.rows] for i in range(n_series)],
                 series_names=[f"{name} (% of invited)" for name in fig.measure_names] if n_series > 1 else (),
                 national=nat_pct,
                 national_text=nat_text,
-                national_row=next((i for i, r in enumerate(fig.rows) if nat and r.code == nat.row), None),
+                national_row=next((i for i, r in enumerate(fig.rows) if row and r.code == row), None),
                 gap_texts=["–"] * len(fig.rows),
+                value_texts=[[_bar_text(r.measures[i]) for r in fig.rows] for i in range(n_series)],
             )
             if n_series > 1:
                 self._fill_multi(fig)
             else:
-                self._fill([fig.measure_names[0], "%"], [(r.label, r.measures[0]) for r in fig.rows], of=False)
-        self.table.setFixedHeight(min(self.table.verticalHeader().length() + self.table.horizontalHeader().height()
-                                      + 4, 260))  # fmt: skip
+                self._fill([fig.measure_names[0], "%"], [(r.label, r.measures[0]) for r in fig.rows], of=False,
+                           total=(fig.total_label if fig.partition else fig.total_label, fig.total)
+                           if fig.total is not None else None)  # fmt: skip
+        # the whole table shows, so it needs no scroll bars (their painting was a third of a repaint's time)
+        self.table.setFixedHeight(self.table.verticalHeader().length() + self.table.horizontalHeader().height() + 4)
 
-    def _fill(self, headers: list[str], rows: list[tuple[str, svc.Measure | None]], of: bool = True) -> None:
+    def _fill(self, headers: list[str], rows: list[tuple[str, svc.Measure | None]], of: bool = True,
+              total: tuple[str, int] | None = None) -> None:  # fmt: skip
         self.table.clear()
         self.table.setColumnCount(len(headers) + 1)
         self.table.setHorizontalHeaderLabels(["", *headers])
-        self.table.setRowCount(len(rows))
+        self.table.setRowCount(len(rows) + (total is not None))
         for i, (label, m) in enumerate(rows):
             cells = [label]
             if m is None:
@@ -161,6 +204,8 @@ class FigureCard(QFrame):
             else:
                 cells += [f"{m.n:,}"] + ([f"{m.d:,}"] if of else []) + [_pct(m)]
             self._row(i, cells)
+        if total is not None:  # the table's total: for a partition, the sum of the rows above
+            self._row(len(rows), [f"Total: {total[0]}", f"{total[1]:,}", ""])
         self._size_columns()
 
     def _fill_multi(self, fig: svc.FigureData) -> None:
@@ -186,10 +231,22 @@ class FigureCard(QFrame):
             self.table.setItem(i, col, item)
 
     def _size_columns(self) -> None:
+        """Number columns as wide as their widest text, worked out here once.
+
+        Why not ``ResizeToContents``: Qt then measures every cell again on each layout of the dashboard, and
+        with 23 cards a change to one card cost 0.1-0.2 s of layout on the GUI thread."""
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fm = self.table.fontMetrics()
+        head_fm = header.fontMetrics()
         for col in range(1, self.table.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            texts = [self.table.item(r, col).text() for r in range(self.table.rowCount()) if self.table.item(r, col)]
+            head = self.table.horizontalHeaderItem(col)
+            width = max(
+                [fm.horizontalAdvance(t) for t in texts] + [head_fm.horizontalAdvance(head.text()) if head else 0]
+            )
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, width + 18)
         self.table.verticalHeader().setDefaultSectionSize(22)
 
 
@@ -211,20 +268,27 @@ class _Outcome:
 
     def __init__(self, generation: int, epoch: int) -> None:
         self.generation, self.epoch = generation, epoch
-        self.records: tuple[list[dict], dict[str, str]] | None = None
+        self.records: tuple[list[dict], dict[str, str], object] | None = None
         self.dashboard: svc.Dashboard | None = None
         self.error: str | None = None
 
 
-def _calculate(db, outcome: _Outcome, cached, period_from: date, period_to: date, chair: str | None) -> _Outcome:
-    """Runs in the worker: reads the merged records (its own session) unless given them, then the figures."""
+def _calculate(db, outcome: _Outcome, cached, period_from: date, period_to: date, chair: str | None,
+               today: date | None = None, local=None) -> _Outcome:  # fmt: skip
+    """Runs in the worker: reads the merged records and the comparators (its own session) unless given them,
+    then the figures."""
     try:
-        records = cached
-        if records is None:
+        kept = cached
+        if kept is None:
             with _records_out_of_cycle_collection(), db.session() as s:
-                records = svc.merged_records(s)
-        outcome.records = records
-        outcome.dashboard = svc.build(*records, period_from, period_to, chair)
+                records_read = svc.merged_records(s)
+            with (local or db).session() as s:
+                kept = (*records_read, comparators.load_table(s))
+        outcome.records = kept
+        records, chair_of, table = kept
+        with paused_gc():  # a full collection during the build held the GIL for 50-100 ms: the window froze
+            outcome.dashboard = svc.build(records, chair_of, period_from, period_to, chair, today=today,
+                                          comparator_table=table)  # fmt: skip
     except CpchairError as exc:
         outcome.error = str(exc)
     except Exception:  # the thread must always report back, or the view would say "Calculating…" for ever
@@ -252,8 +316,26 @@ def _records_out_of_cycle_collection() -> Iterator[None]:
             gc.freeze()
 
 
+@contextmanager
+def _short_gil_turns() -> Iterator[None]:
+    """While the worker calculates, ask it to hand the GIL back every millisecond instead of every five.
+
+    Why: the GUI thread gives the GIL up around its calls into Qt and must then wait for the worker's turn to
+    end before it can run Python again; with Python's default 5 ms turns, building or repainting the cards
+    (hundreds of such calls) took 0.2-0.4 s while a calculation ran. One calculation runs at a time, so the
+    setting is restored when it ends.
+    """
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(WORKER_SWITCH_S)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
 def _run(relay: _Relay, args: tuple) -> None:
-    outcome = _calculate(*args)
+    with _short_gil_turns():
+        outcome = _calculate(*args)
     with suppress(RuntimeError):  # the application closed while calculating: there is no one left to tell
         relay.done.emit(outcome)
 
@@ -263,13 +345,16 @@ class DashboardView(QWidget):
 
     refreshed = Signal()
 
-    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None) -> None:
+    def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None, local=None) -> None:
+        """``db`` holds the merged records; ``local`` (this installation's database, if not ``db``) the
+        comparators imported and chosen."""
         super().__init__(parent)
         self.db = db
+        self.local = local if local is not None else db
         self._today = today
         self.dashboard: svc.Dashboard | None = None
         self._loading = False
-        self._records: tuple[list[dict], dict[str, str]] | None = None  # kept between refreshes
+        self._records: tuple[list[dict], dict[str, str], object] | None = None  # kept between refreshes
         self._epoch = 0  # bumped by reload(): records read before it are out of date
         self._generation = 0  # bumped by every refresh(): only the latest request's result is shown
         self._running: _Relay | None = None
@@ -312,14 +397,23 @@ class DashboardView(QWidget):
         bar.addWidget(self.busy)
         bar.addStretch(1)
 
-        self.cards = {key: FigureCard(key) for key in svc.FIGURE_KEYS}
+        # The cards are made, and later filled, a few at a time between events (``_pump_step``): doing all 23
+        # at once held the GUI thread for 0.2-0.5 s, a visible freeze.
+        self.cards: dict[str, FigureCard] = {}
+        self._to_build = list(svc.FIGURE_KEYS)
+        self._to_fill: list[str] = []
+        self._fill_view = PERIOD
+        self._announce = False  # say "refreshed" (and hide "Calculating…") once the cards are filled
+        self._pump = QTimer(self)
+        self._pump.setInterval(0)
+        self._pump.timeout.connect(self._pump_step)
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(0, 0, 0, 0)
-        for i, key in enumerate(svc.FIGURE_KEYS):
-            grid.addWidget(self.cards[key], i // 2, i % 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        self._grid = grid
+        grid_host.setUpdatesEnabled(False)  # painted once the first figures are in (see _pump_step)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(grid_host)
@@ -336,6 +430,7 @@ class DashboardView(QWidget):
         self.date_to.dateChanged.connect(self._dates_edited)
         self.chair.currentIndexChanged.connect(lambda _i: self.refresh())
         self.view.currentIndexChanged.connect(lambda _i: self._show())
+        self._pump.start()
 
     # --- period --------------------------------------------------------------------------------------------
     def today(self) -> date:
@@ -401,7 +496,35 @@ class DashboardView(QWidget):
         self.refresh()
 
     def is_calculating(self) -> bool:
-        return self._running is not None
+        """True while figures are calculated or the cards are still being made or filled."""
+        return self._running is not None or bool(self._to_build or self._to_fill) or self._announce
+
+    def _pump_step(self) -> None:
+        """Make, then fill, cards for at most ``STEP_BUDGET_S`` of GUI time, then let events (and paints) run."""
+        start = time.perf_counter()
+        while time.perf_counter() - start < STEP_BUDGET_S:
+            if self._to_build:
+                key = self._to_build.pop(0)
+                index = len(self.cards)
+                self.cards[key] = FigureCard(key)
+                self._grid.addWidget(self.cards[key], index // 2, index % 2)
+            elif self._to_fill and self.dashboard is not None:
+                key = self._to_fill.pop(0)
+                card = self.cards[key]
+                card.show_figure(self.dashboard.figure(key), self.dashboard, self._fill_view)
+                if card.chart.width() > 1:  # shown before: draw it now, in this step, not in the final repaint
+                    card.chart.render_now()
+            else:
+                self._to_fill.clear()
+                self._pump.stop()
+                if self.dashboard is not None or self._running is None:
+                    # one repaint of the cards, not one per step (and none of empty cards while calculating)
+                    self.scroll.widget().setUpdatesEnabled(True)
+                if self._announce and self._running is None:
+                    self._announce = False
+                    self.busy.hide()
+                    self.refreshed.emit()
+                return
 
     def _start(self) -> None:
         period_from, period_to = self.period()
@@ -409,8 +532,11 @@ class DashboardView(QWidget):
         relay.done.connect(self._finished)
         self._running = relay
         outcome = _Outcome(self._generation, self._epoch)
-        args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData())
-        workers.start(_run, relay, args, name="dashboard")
+        args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData(), self._today,
+                self.local)  # fmt: skip
+        # started at the next turn of the event loop: while the view is being built (or the GUI is busy with
+        # whatever asked), a worker already parsing records would slow every Qt call down (the GIL)
+        QTimer.singleShot(0, lambda: workers.start(_run, relay, args, name="dashboard"))
 
     def _finished(self, outcome: _Outcome) -> None:
         relay, self._running = self._running, None
@@ -421,8 +547,8 @@ class DashboardView(QWidget):
         if outcome.generation != self._generation:
             self._start()  # the coordinator changed something meanwhile: calculate what is chosen now
             return
-        self.busy.hide()
         if outcome.error is not None:
+            self.busy.hide()
             self.message.setText(outcome.error)
             self.message.show()
             return
@@ -430,8 +556,8 @@ class DashboardView(QWidget):
         self.message.hide()
         self.dashboard = dash
         self._fill_chairs(dash.chairs, dash.chair)
+        self._announce = True  # "refreshed" once every card shows the new figures
         self._show()
-        self.refreshed.emit()
 
     def _fill_chairs(self, chairs: list[str], current: str | None) -> None:
         self.chair.blockSignals(True)
@@ -448,7 +574,7 @@ class DashboardView(QWidget):
             return
         c = dash.stats["conferences"]
         who = f" chaired by {dash.chair}" if dash.chair else ""
-        if self.is_calculating():
+        if self._running is not None:
             pass  # switching view meanwhile: the summary keeps saying which period is being calculated
         elif not c["total"]:
             self.summary.setText(
@@ -461,6 +587,7 @@ class DashboardView(QWidget):
                 f"{dates.format_uk(dash.period_to)}, {c['children']:,} children discussed. "
                 "Each figure gives its number, its percentage and what it is counted over."
             )
-        view = self.view.currentData()
-        for fig in dash.figures:
-            self.cards[fig.key].show_figure(fig, dash, view)
+        self._fill_view = self.view.currentData()
+        self._to_fill = [fig.key for fig in dash.figures]
+        self.scroll.widget().setUpdatesEnabled(False)
+        self._pump.start()

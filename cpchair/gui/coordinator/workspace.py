@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from cpchair.gui.coordinator.comparators_view import ComparatorsView
 from cpchair.gui.coordinator.conflicts_view import ConflictsView
 from cpchair.gui.coordinator.dashboard_view import DashboardView
 from cpchair.gui.coordinator.merge_panel import MergePanel
@@ -23,13 +24,15 @@ class CoordinatorWorkspace(QWidget):
         super().__init__(parent)
         self.db = db
         self.store = store if store is not None else db
-        self.dashboard = DashboardView(self.store, today=today)
+        self.dashboard = DashboardView(self.store, today=today, local=db)
         self.merge_panel = MergePanel(db, store=self.store)
         self.conflicts = ConflictsView(self.store)
+        self.comparators = ComparatorsView(db)  # imported tables and the choice are this installation's
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.tabs.addTab(self.merge_panel, "&Merge exports")
         self.tabs.addTab(self.conflicts, "Con&flicts")
+        self.tabs.addTab(self.comparators, "C&omparators")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -37,6 +40,7 @@ class CoordinatorWorkspace(QWidget):
         self.merge_panel.merged.connect(self._after_merge)
         self.conflicts.resolved.connect(lambda _pk: self.dashboard.reload())
         self.conflicts.count_changed.connect(self._conflict_count)
+        self.comparators.changed.connect(self.dashboard.reload)
         self._conflict_count(self.conflicts.table.rowCount())
 
     def _after_merge(self, _summary: dict) -> None:
@@ -48,6 +52,7 @@ class CoordinatorWorkspace(QWidget):
         self.tabs.setTabText(index, f"Con&flicts ({n})" if n else "Con&flicts")
 
     def show_tab(self, name: str) -> None:
-        """``dashboard``, ``merge`` or ``conflicts``."""
-        widget = {"dashboard": self.dashboard, "merge": self.merge_panel, "conflicts": self.conflicts}[name]
+        """``dashboard``, ``merge``, ``conflicts`` or ``comparators``."""
+        widget = {"dashboard": self.dashboard, "merge": self.merge_panel, "conflicts": self.conflicts,
+                  "comparators": self.comparators}[name]  # fmt: skip
         self.tabs.setCurrentWidget(widget)
