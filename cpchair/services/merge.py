@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from cpchair.domain.dates import utc_timestamp
 from cpchair.errors import CpchairError, FormatError, NotFound
 from cpchair.gcpause import paused_gc
+from cpchair.interchange.envelope_v2 import RECIPIENTS_FILE, Keyring
 from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, parse_export, read_bytes
 from cpchair.services import audit
 from cpchair.storage.locks import merge_lock
@@ -108,11 +109,18 @@ class Conflict:
 
 def find_export_files(folder: str | Path) -> list[Path]:
     """Every ``*.json`` below ``folder``, recursively, skipping folders whose name starts with ``.``
-    (the writers' ``.staging``, sync clients' hidden folders), in a stable order."""
+    (the writers' ``.staging``, sync clients' hidden folders), in a stable order. The coordinator's
+    recipients file at the top of the share is passed over: it is not an export (spec v2 §3)."""
     found: list[Path] = []
+    top = Path(folder)
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(root) / name for name in sorted(files) if name.lower().endswith(".json"))
+        here = Path(root)
+        found.extend(
+            here / name
+            for name in sorted(files)
+            if name.lower().endswith(".json") and not (name == RECIPIENTS_FILE and here == top)
+        )
     return found
 
 
@@ -120,20 +128,39 @@ def merge_folder(
     session: Session,
     folder: str | Path,
     *,
-    allow_unsigned: bool = True,
+    allow_unsigned: bool = False,
+    recovery_identity: object | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: FileCallback | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> MergeSummary:
     """Merge every export below ``folder`` as one transaction (see ``merge_files``).
 
-    ``allow_unsigned`` is accepted for the command line's sake: version 1 files are never signed, so they are
-    merged either way in this release (a later release that verifies signatures will require the flag).
+    Version 2 files are opened with the enrolled chairs' keys and the coordinator's identity (or
+    ``recovery_identity`` alone); version 1 files, which are never signed, only with ``allow_unsigned``.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise NotFound(f"{folder} is not a folder: choose the shared export folder.")
-    return merge_files(session, find_export_files(folder), max_bytes=max_bytes, on_file=on_file, on_wait=on_wait)
+    return merge_files(
+        session,
+        find_export_files(folder),
+        max_bytes=max_bytes,
+        on_file=on_file,
+        on_wait=on_wait,
+        keys=trust(session, recovery_identity),
+        allow_unsigned=allow_unsigned,
+    )
+
+
+def trust(session: Session, recovery_identity: object | None = None) -> Keyring:
+    """The keys a merge runs with, read once before it starts (see ``services.enrolment.merge_keyring``)."""
+    from cpchair.services.enrolment import merge_keyring
+
+    try:
+        return merge_keyring(session, recovery_identity)
+    finally:
+        session.rollback()  # end the read-only transaction; the merge's own one starts afresh
 
 
 def merge_files(
@@ -143,6 +170,8 @@ def merge_files(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: FileCallback | None = None,
     on_wait: Callable[[], None] | None = None,
+    keys: Keyring | None = None,
+    allow_unsigned: bool = False,
 ) -> MergeSummary:
     """Merge ``paths`` in order, all in one transaction, committed at the end.
 
@@ -152,14 +181,17 @@ def merge_files(
     A failure of the database itself rolls the whole merge back; merging again is idempotent.
     Merges into one store are serialised (``storage.locks.merge_lock``): the second waits, ``on_wait``
     telling its caller so, or is told after a while. ``on_file(done, total, outcome)`` reports progress.
+    ``keys`` (read once by ``trust`` when not given) opens version 2 files; version 1 files only with
+    ``allow_unsigned``.
     """
     paths = [Path(p) for p in paths]
     summary = MergeSummary()
+    keys = keys if keys is not None else trust(session)
     try:
         with merge_lock(session, on_wait=on_wait):
             for done, path in enumerate(paths, start=1):
                 with paused_gc():
-                    outcome = _merge_file(session, path, summary, max_bytes)
+                    outcome = _merge_file(session, path, summary, max_bytes, keys, allow_unsigned)
                 summary.files.append(outcome)
                 if on_file is not None:
                     on_file(done, len(paths), outcome)
@@ -171,16 +203,23 @@ def merge_files(
 
 
 def merge_file(
-    session: Session, path: Path, summary: MergeSummary | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    session: Session,
+    path: Path,
+    summary: MergeSummary | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keys: Keyring | None = None,
+    allow_unsigned: bool = False,
 ) -> FileOutcome:
     """Check and apply one file, all or nothing, and commit. Counts go into ``summary``.
 
     The garbage collector stays paused from parsing to commit (see ``cpchair.gcpause``): re-enabled between
     the two, its next full pass walked the whole parsed file once more and found nothing to free."""
     summary = summary if summary is not None else MergeSummary()
+    keys = keys if keys is not None else trust(session)
     try:
         with merge_lock(session), paused_gc():
-            outcome = _merge_file(session, path, summary, max_bytes)
+            outcome = _merge_file(session, path, summary, max_bytes, keys, allow_unsigned)
             session.commit()
     except BaseException:
         session.rollback()
@@ -188,17 +227,22 @@ def merge_file(
     return outcome
 
 
-def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: int) -> FileOutcome:
+def _merge_file(
+    session: Session, path: Path, summary: MergeSummary, max_bytes: int, keys: Keyring, allow_unsigned: bool
+) -> FileOutcome:
     """Check and apply one file inside the caller's transaction (which commits or rolls back)."""
     try:
         data = read_bytes(path, max_bytes=max_bytes)
         digest = hashlib.sha256(data).hexdigest()
         if _already_merged(session, digest):
             return FileOutcome(str(path), UNCHANGED)
-        export = parse_export(data, path, sha256=digest)
+        export = parse_export(data, path, sha256=digest, keys=keys, allow_unsigned=allow_unsigned)
     except FormatError as exc:
         return FileOutcome(str(path), REJECTED, getattr(exc, "reason", str(exc)))
-    counts = _apply(session, export)
+    try:
+        counts = _apply(session, export)
+    except _NotOwner as exc:  # raised before anything of the file was written: nothing to undo
+        return FileOutcome(str(path), REJECTED, str(exc))
     status = MERGED if any(counts) else UNCHANGED
     session.execute(
         insert(file_t).values(
@@ -245,26 +289,41 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[i : i + _CHUNK]
 
 
+class _NotOwner(Exception):
+    """The file would change or delete a conference another chair's files brought (spec v2 §4, ownership)."""
+
+
 def _apply(session: Session, export: ExportFile) -> tuple[int, int, int, int]:
-    """Write what is new in ``export``; returns (added, updated, deleted, conflicts)."""
+    """Write what is new in ``export``; returns (added, updated, deleted, conflicts).
+
+    Ownership first, before anything is written: a conference id first merged from one ``chair_id`` can be
+    changed or deleted only by files of that ``chair_id``, whether they are version 1 or 2; a file that tries
+    is rejected as a whole (``_NotOwner``)."""
     env = export.envelope
     conf_ids = [r["id"] for r in export.conferences]
     all_ids = conf_ids + [m["id"] for m in export.deleted]
     stored: dict[str, tuple[int, str]] = {}
     markers: dict[str, int] = {}
+    chair = env["chair_id"]
     known: set[tuple[str, int, str]] = set()
     # The statements are built once with an expanding parameter: SQLAlchemy caches their compiled form and
     # only spreads each chunk's ids at execution (``in_(list)`` coerced every id into a literal first).
     ids = bindparam("ids", expanding=True)
-    stored_q = select(conf_t.c.id, conf_t.c.revision, conf_t.c.content_sha256).where(conf_t.c.id.in_(ids))
-    markers_q = select(del_t.c.id, del_t.c.revision).where(del_t.c.id.in_(ids))
+    stored_q = select(conf_t.c.id, conf_t.c.revision, conf_t.c.content_sha256, conf_t.c.chair_id).where(
+        conf_t.c.id.in_(ids)
+    )
+    markers_q = select(del_t.c.id, del_t.c.revision, del_t.c.chair_id).where(del_t.c.id.in_(ids))
     known_q = select(conflict_t.c.conference_id, conflict_t.c.revision, conflict_t.c.content_sha256).where(
         conflict_t.c.conference_id.in_(ids)
     )
     for chunk in _chunks(all_ids):
-        for rid, rev, sha in session.execute(stored_q, {"ids": chunk}):
+        for rid, rev, sha, owner in session.execute(stored_q, {"ids": chunk}):
+            if owner != chair:
+                raise _NotOwner(f"conference {rid} belongs to another chair; this file may not change it")
             stored[rid] = (rev, sha)
-        for rid, rev in session.execute(markers_q, {"ids": chunk}):
+        for rid, rev, owner in session.execute(markers_q, {"ids": chunk}):
+            if owner != chair:
+                raise _NotOwner(f"conference {rid} belongs to another chair; this file may not change or delete it")
             markers[rid] = rev
     for chunk in _chunks(conf_ids):
         known.update(session.execute(known_q, {"ids": chunk}).tuples())
