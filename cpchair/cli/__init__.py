@@ -16,7 +16,7 @@ from typing import Any
 
 from cpchair import __version__
 
-COMMANDS = ("demo", "listing", "export", "merge", "stats", "minutes", "letter", "report", "audit", "retention")
+COMMANDS = ("demo", "listing", "export", "merge", "stats", "minutes", "letter", "report", "audit", "retention", "keys")
 
 
 def build_parser() -> argparse.ArgumentParser:
