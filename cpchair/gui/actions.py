@@ -25,6 +25,7 @@ class Actions(QObject):
     sync_now = Signal()
     settings = Signal()
     import_key = Signal()
+    remove_sample = Signal()
     about = Signal()
     guide = Signal()
     shortcuts = Signal()
@@ -97,6 +98,12 @@ class Actions(QObject):
             "See, and remove, names and minutes kept past the retention period",
         )
         self.audit_log_action = make("&Audit log…", self.audit_log, None, "Who did what, and when (read-only)")
+        self.remove_sample_action = make(
+            "&Remove sample data…",
+            self.remove_sample,
+            None,
+            "Delete the demo's sample conferences and key, leaving a clean installation for real work",
+        )
         self.about_action = make("&About cpchair", self.about)
         self.guide_action = make(
             "&User guide", self.guide, QKeySequence.StandardKey.HelpContents, "How to use cpchair (F1)"
@@ -134,6 +141,7 @@ class Actions(QObject):
         file_menu.addAction(self.sync_action)
         file_menu.addAction(self.import_key_action)
         file_menu.addAction(self.retention_action)
+        file_menu.addAction(self.remove_sample_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()

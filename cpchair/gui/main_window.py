@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         a.sync_now.connect(self.sync_now)
         a.settings.connect(self.open_settings)
         a.import_key.connect(self.import_key)
+        a.remove_sample.connect(self.remove_sample_data)
         a.about.connect(self.about)
         a.guide.connect(self.show_guide)
         a.shortcuts.connect(self.show_shortcuts)
@@ -348,6 +349,36 @@ class MainWindow(QMainWindow):
             if self.conference_view is not None and self.conference_view.conference_id in dialog.removed:
                 self.conference_view.load(self.conference_view.conference_id)  # show what is left
             self.show_status(f"Removed the personal details of {len(dialog.removed)} conference(s).")
+
+    def remove_sample_data(self) -> bool:
+        """Delete the demo's sample conferences and key (asked first); real conferences stay."""
+        from cpchair.services import sample_data
+
+        with self.db.session() as s:
+            n = sample_data.sample_count(s)
+        if not n:
+            prompts.info(self, "Remove sample data", "This installation holds no sample data.")
+            return False
+        question = (
+            f"Delete the {n} sample conferences made for training, and the demo key? Conferences you entered "
+            "yourself are kept. Afterwards import your coordinator's key to export real work."
+        )
+        if not prompts.confirm(self, "Remove sample data?", question, "&Remove sample data"):
+            return False
+        if self.conference_view is not None and not self.conference_view.settle("remove sample data"):
+            self.show_conference_view()
+            return False
+        with self.db.session() as s:
+            removed = sample_data.remove_sample_data(s)
+            s.commit()
+        if self.conference_view is not None:
+            self.conference_view.clear()  # whatever it showed may have been sample data
+        self.apply_identity()
+        self.show_page("conferences")
+        self.list_page.refresh()
+        self.sync_panel.refresh()
+        self.show_status(f"Removed {removed.conferences} sample conferences: this installation is ready for real work.")
+        return True
 
     def about(self) -> None:
         from cpchair.gui.dialogs.about import show_about

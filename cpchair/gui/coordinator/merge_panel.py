@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -55,10 +56,12 @@ class MergeWorker(QObject):
     failed = Signal(str)
     waiting = Signal()  # another coordinator's merge into the shared store is running: this one waits
 
-    def __init__(self, db, folder: str) -> None:
+    def __init__(self, db, folder: str, *, allow_unsigned: bool = False, identities: list | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.db = db  # the merged store
         self.folder = folder
+        self.allow_unsigned = allow_unsigned
+        self.identities = identities  # the coordinator's age identity, kept by this installation
 
     @Slot()
     def run(self) -> None:
@@ -74,7 +77,15 @@ class MergeWorker(QObject):
                     raise MergeStopped()  # the window is closing: the merge's one transaction is rolled back
 
             with self.db.session() as session:
-                summary = merge.merge_files(session, paths, on_file=progress, on_wait=self.waiting.emit)
+                keys = merge.trust(session, identities=self.identities)  # enrolled chairs, read once
+                summary = merge.merge_files(
+                    session,
+                    paths,
+                    on_file=progress,
+                    on_wait=self.waiting.emit,
+                    keys=keys,
+                    allow_unsigned=self.allow_unsigned,
+                )
             self.finished.emit(summary.to_json())
         except Exception as exc:  # the window must hear of any failure, never hang on a silent thread
             self.failed.emit(str(exc) or exc.__class__.__name__)
@@ -100,6 +111,12 @@ class MergePanel(QWidget):
         self.choose_button = QPushButton("&Choose…")
         self.merge_button = QPushButton("&Merge")
         self.merge_button.setDefault(True)
+        self.allow_unsigned = QCheckBox("Also merge &unsigned (version 1) files")
+        self.allow_unsigned.setAccessibleName("Also merge unsigned version 1 files")
+        self.allow_unsigned.setToolTip(
+            "Version 1 files carry no signature, so anyone who can write to the share could have made them. "
+            "Tick this only while chairs move to signed exports, for files you know the origin of."
+        )
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Merge progress")
         self.progress.setFormat("%v of %m files")
@@ -128,6 +145,7 @@ class MergePanel(QWidget):
         row.addWidget(self.merge_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.allow_unsigned)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.results, 1)
@@ -139,6 +157,13 @@ class MergePanel(QWidget):
         folder = choose_folder(self, self.folder.text())
         if folder:
             self.folder.setText(folder)
+
+    def _identities(self) -> list:
+        """The coordinator's daily identity, from this installation (the merged store may be shared)."""
+        from cpchair.services import keys
+
+        with self.db.session() as s:
+            return keys.coordinator_identities(s)
 
     def is_running(self) -> bool:
         return self._thread is not None
@@ -156,7 +181,9 @@ class MergePanel(QWidget):
         self.merge_button.setEnabled(False)
         self.choose_button.setEnabled(False)
         self._thread = QThread(self)
-        self._worker = MergeWorker(self.store, folder)
+        self._worker = MergeWorker(
+            self.store, folder, allow_unsigned=self.allow_unsigned.isChecked(), identities=self._identities()
+        )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.started.connect(self._on_started)

@@ -24,6 +24,10 @@ from cpchair.services import pseudonym
 from cpchair.services.pseudonym import KeyMissing
 
 UNREACHABLE = "Shared folder not reachable — will retry"
+NOT_TRUSTED = "Not exported: no coordinator trusted yet"
+RECIPIENTS_REFUSED = "Not exported: the share's recipients file was refused"
+SAMPLE_HELD = "Not exported: this installation holds sample data"
+DEMO_KEY = "Not exported: the demo key cannot key real work"
 
 
 def _export():
@@ -53,6 +57,21 @@ def describe_last_export(stamp: str, now: datetime | None = None) -> str:
 
 
 NO_FOLDER = "No shared folder set: choose one in Settings"
+
+
+def _refusal(error: CpchairError) -> str | None:
+    """The status line for an export refused until the chair acts (interchange-v2 keys, sample data)."""
+    from cpchair.services import keys, sample_data
+
+    if isinstance(error, keys.NotPinned):
+        return NOT_TRUSTED
+    if isinstance(error, keys.RecipientsRefused):
+        return RECIPIENTS_REFUSED
+    if isinstance(error, sample_data.SampleDataHeld):
+        return SAMPLE_HELD
+    if isinstance(error, sample_data.DemoKeyRefused):
+        return DEMO_KEY
+    return None
 
 
 class SyncPanel(QWidget):
@@ -149,6 +168,7 @@ class SyncPanel(QWidget):
     def _show(self, text: str, tooltip: str = "") -> None:
         self.status_label.setText(text)
         self.status_label.setToolTip(tooltip)
+        self.status_label.setAccessibleDescription(tooltip)
 
     def _start(self) -> None:
         if self._running:
@@ -211,5 +231,8 @@ class SyncPanel(QWidget):
         elif isinstance(error, KeyMissing):
             self._show("Not exported: no pseudonymisation key", str(error))
             self.key_timer.start()
+        elif (short := _refusal(error)) is not None:
+            # the keys or sample data need the chair (Settings, File menu): said in words, never retried blindly
+            self._show(short, f"{error}\n{last}.")
         else:
             self._show("Not exported — see details", f"{error}\n{last}.")
