@@ -64,7 +64,9 @@ def merge_share(capsys, folder, *extra: str) -> dict:
     return json.loads(out)
 
 
-def test_enrolled_coordinator_merges_all_six_and_gets_the_expected_figures(coordinator, conformance_v2, conformance, capsys):
+def test_enrolled_coordinator_merges_all_six_and_gets_the_expected_figures(
+    coordinator, conformance_v2, conformance, capsys
+):
     summary = merge_share(capsys, conformance_v2 / "share")
     names = sorted(f["path"].rsplit("/", 1)[-1] for f in summary["files"])
     assert "cpchair-recipients.json" not in names and len(names) == 6  # passed over: neither merged nor rejected

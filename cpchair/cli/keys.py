@@ -43,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     trust = ks.add_parser("trust", help="chair: trust the coordinator whose recipients file is in FOLDER")
     trust.add_argument("folder", metavar="FOLDER", help="the shared export folder")
-    trust.add_argument("--fingerprint", metavar="KID", required=True, help="the fingerprint your coordinator read to you")
+    trust.add_argument(
+        "--fingerprint", metavar="KID", required=True, help="the fingerprint your coordinator read to you"
+    )
     trust.add_argument("--replace", action="store_true", help="replace a coordinator trusted before")
     trust.set_defaults(func=run_trust)
 
@@ -106,7 +108,10 @@ def run_enrol(args: argparse.Namespace) -> int:
     print(f"Fingerprint: {key.fingerprint}")
     if not args.yes:
         if not sys.stdin.isatty():
-            print("cpchair keys enrol: compare the fingerprint with the chair, then run again with --yes.", file=sys.stderr)
+            print(
+                "cpchair keys enrol: compare the fingerprint with the chair, then run again with --yes.",
+                file=sys.stderr,
+            )
             return 1
         answer = input("Has the chair read you exactly this fingerprint? Type yes to enrol: ").strip().lower()
         if answer != "yes":

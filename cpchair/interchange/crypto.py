@@ -180,7 +180,9 @@ def decrypt(data: bytes, identities: list[pyrage.x25519.Identity]) -> bytes:
     except pyrage.DecryptError as exc:
         text = str(exc).lower()
         if "no matching keys" in text or "no identity matched" in text:
-            raise CryptoError("none of the coordinator's keys can open it: it was not encrypted to this service") from None
+            raise CryptoError(
+                "none of the coordinator's keys can open it: it was not encrypted to this service"
+            ) from None
         raise CryptoError(f"it cannot be decrypted; it was damaged or altered ({_short(exc)})") from None
     except Exception as exc:  # noqa: BLE001 - pyrage raises for malformed headers too
         raise CryptoError(f"it cannot be decrypted ({_short(exc)})") from None

@@ -205,7 +205,9 @@ def check_signer(doc: dict[str, Any], keys: Keyring) -> EnrolledKey:
 def decrypt_payload(doc: dict[str, Any], identities: list[Any]) -> bytes:
     """Step 3: base64 → age → bounded gunzip. Returns the plaintext bytes."""
     if not identities:
-        raise V2Reject("this installation has no coordinator identity to decrypt it (run cpchair keys coordinator-init)")
+        raise V2Reject(
+            "this installation has no coordinator identity to decrypt it (run cpchair keys coordinator-init)"
+        )
     try:
         encrypted = crypto.b64decode(doc["payload_age"])
     except crypto.CryptoError:

@@ -15,10 +15,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
+from cpchair.interchange.crypto import grouped
 from cpchair.reports.pdf_common import Furniture, atomic_write, build_pdf, para_markup, styles
 
 
-def recovery_sheet_pdf(identity: str, recipient: str, *, made_at: str, service_name: str, coordinator_kid: str) -> bytes:
+def recovery_sheet_pdf(
+    identity: str, recipient: str, *, made_at: str, service_name: str, coordinator_kid: str
+) -> bytes:
     st = styles()
     mono = ParagraphStyle("mono", fontName="Courier-Bold", fontSize=10.5, leading=15, spaceAfter=6)
     head, rest = identity[:16], identity[16:]  # "AGE-SECRET-KEY-1", then the key itself
@@ -47,7 +50,7 @@ def recovery_sheet_pdf(identity: str, recipient: str, *, made_at: str, service_n
             st.body,
         ),
         Paragraph(
-            f"Made {made_at}. Coordinator's signing key fingerprint: {' '.join(coordinator_kid[i:i + 4] for i in range(0, len(coordinator_kid), 4))}",
+            f"Made {made_at}. Coordinator's signing key fingerprint: {grouped(coordinator_kid)}",
             st.small,
         ),
     ]

@@ -121,7 +121,9 @@ def revoke(session: Session, kid_text: str, *, now: str | None = None) -> ChairR
     """Revoke a key from ``now``: files it signed at or after that time are refused. The caller commits."""
     row = find(session, kid_text)
     if row.revoked_at:
-        raise EnrolmentError(f"{row.chair_name}'s key {crypto.grouped(row.kid)} was already revoked on {row.revoked_at}.")
+        raise EnrolmentError(
+            f"{row.chair_name}'s key {crypto.grouped(row.kid)} was already revoked on {row.revoked_at}."
+        )
     row.revoked_at = now or dates.utc_timestamp()
     session.flush()
     key_events.record(session, "chair_revoked", kid=row.kid, chair_id=row.chair_id, revoked_at=row.revoked_at)

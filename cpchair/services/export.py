@@ -41,8 +41,7 @@ from cpchair import fileio, settings
 from cpchair.domain import dates
 from cpchair.errors import ExportError
 from cpchair.gcpause import paused_gc
-from cpchair.interchange import FORMAT, FORMAT_VERSION
-from cpchair.interchange import envelope_v2
+from cpchair.interchange import FORMAT, FORMAT_VERSION, envelope_v2
 from cpchair.interchange.canonical import canonical_json
 from cpchair.interchange.names import export_file_name, parse_export_name
 from cpchair.interchange.records import deletion_marker, record_maker

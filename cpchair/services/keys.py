@@ -113,7 +113,9 @@ def signing_key(session: Session) -> tuple[Any, InstallationKey]:
             "This installation's signing key is damaged, so nothing can be signed. Ask your coordinator to revoke "
             "its fingerprint; then remove the damaged key and enrol the new one cpchair makes."
         ) from None
-    info = InstallationKey(crypto.kid_of(crypto.public_raw(key)), crypto.public_raw(key), secret_store.where(name) or "")
+    info = InstallationKey(
+        crypto.kid_of(crypto.public_raw(key)), crypto.public_raw(key), secret_store.where(name) or ""
+    )
     if settings.get(session, "signing_kid") != info.kid:
         settings.put(session, "signing_kid", info.kid)
     return key, info
@@ -251,7 +253,9 @@ def read_share(folder: str | Path) -> ShareRecipients:
             "exports there yet. Nothing was exported."
         ) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise RecipientsRefused(f"The recipients file in {folder} cannot be read ({exc}). Nothing was exported.") from None
+        raise RecipientsRefused(
+            f"The recipients file in {folder} cannot be read ({exc}). Nothing was exported."
+        ) from None
     try:
         recipients = envelope_v2.parse_recipients(doc)
     except envelope_v2.V2Reject as exc:
@@ -319,6 +323,23 @@ def trust(session: Session, folder: str | Path, fingerprint: str, *, replace: bo
 def recipients_for_export(session: Session, folder: str | Path) -> list[str]:
     """The recipients to encrypt an export to: from the share's recipients file, only when it is signed by the
     pinned coordinator and not older than the last one used. Raises NotPinned or RecipientsRefused."""
+    checked = check_share(session, folder)
+    if checked.version > settings.get(session, "recipients_version"):
+        settings.put(session, "recipients_version", checked.version)
+    return list(checked.recipients)
+
+
+def share_problem(session: Session, folder: str | Path) -> str | None:
+    """Why an export to ``folder`` would be refused for its keys, in plain words, or None (Settings shows it)."""
+    try:
+        check_share(session, folder)
+    except (NotPinned, RecipientsRefused) as exc:
+        return str(exc)
+    return None
+
+
+def check_share(session: Session, folder: str | Path) -> envelope_v2.Recipients:
+    """The share's recipients file, checked against the pinned coordinator and the last version used."""
     pin = pinned(session)
     if pin is None:
         raise NotPinned(
@@ -341,9 +362,7 @@ def recipients_for_export(session: Session, folder: str | Path) -> list[str]:
             f"last used (version {last}); it may have been put back by someone. Nothing was exported: tell your "
             "coordinator."
         )
-    if checked.version > last:
-        settings.put(session, "recipients_version", checked.version)
-    return list(checked.recipients)
+    return checked
 
 
 def describe(session: Session) -> dict[str, Any]:
@@ -363,7 +382,11 @@ def describe(session: Session) -> dict[str, Any]:
         out["recipients_version"] = settings.get(session, "own_recipients_version")
     pin = pinned(session)
     out["pinned_coordinator"] = (
-        {"kid": pin[0], "fingerprint": crypto.grouped(pin[0]), "recipients_version": settings.get(session, "recipients_version")}
+        {
+            "kid": pin[0],
+            "fingerprint": crypto.grouped(pin[0]),
+            "recipients_version": settings.get(session, "recipients_version"),
+        }
         if pin
         else None
     )

@@ -82,7 +82,8 @@ def test_stats_text_summary(data_dir, conformance, capsys):
 def test_merge_and_stats_never_import_qt(data_dir, conformance):
     script = (
         "import sys; from cpchair.cli import main; "
-        f"rc = main(['merge', {str(conformance / 'share')!r}, '--json', '--allow-unsigned']) or main(['stats', '--json']); "
+        f"rc = main(['merge', {str(conformance / 'share')!r}, '--json', '--allow-unsigned']) "
+        "or main(['stats', '--json']); "
         "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'; sys.exit(rc)"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -7,7 +7,6 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import jsonschema
 from interchange.answers import add_completed
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
@@ -16,7 +15,6 @@ from cpchair import settings
 from cpchair.gui.sync import key_dialog
 from cpchair.gui.sync.key_dialog import KeyImportDialog
 from cpchair.gui.sync.panel import UNREACHABLE, SyncPanel, describe_last_export
-from cpchair.interchange.schema_build import load_schema
 from cpchair.interchange import envelope_v2
 from cpchair.services import keys, pseudonym
 from tests.trust_setup import SERVICE_KEY, installation

@@ -298,7 +298,9 @@ def test_an_existing_file_is_never_overwritten(session, ready, share):
         export.export_now(session, share, now=NOW, unsigned=True)
     assert first.path.read_bytes() == victim
     assert finals(share) == [first.path] and staged(share) == []
-    assert export.export_now(session, share, now="2026-11-20T14:02:04Z", unsigned=True).sequence == 1  # a second later: fine
+    assert (
+        export.export_now(session, share, now="2026-11-20T14:02:04Z", unsigned=True).sequence == 1
+    )  # a second later: fine
 
 
 def test_windows_sharing_violations_are_retried_briefly(session, ready, share, monkeypatch):

@@ -115,7 +115,9 @@ def test_every_altered_byte_is_refused(service):
     assert opened(service, data) is None
     keyring = coordinator_keyring(service)
     rng = random.Random(5)
-    positions = sorted({*range(0, len(data), max(1, len(data) // 150)), *rng.sample(range(len(data)), 80), len(data) - 1})
+    positions = sorted(
+        {*range(0, len(data), max(1, len(data) // 150)), *rng.sample(range(len(data)), 80), len(data) - 1}
+    )
     accepted = []
     for pos in positions:
         altered = bytearray(data)
@@ -328,7 +330,11 @@ def _planted(service: Service, tmp_path: Path, *, version: int) -> None:
     data = envelope_v2.build_recipients(version, "2026-06-01T09:00:00Z", [own], intruder)
     (service.share / envelope_v2.RECIPIENTS_FILE).write_bytes(data)
     public = crypto.public_raw(intruder)
-    key_doc = {"format": keys.COORDINATOR_KEY_FORMAT, "public_key": crypto.b64encode(public), "kid": crypto.kid_of(public)}
+    key_doc = {
+        "format": keys.COORDINATOR_KEY_FORMAT,
+        "public_key": crypto.b64encode(public),
+        "kid": crypto.kid_of(public),
+    }
     (service.share / keys.KEY_FOLDER / keys.COORDINATOR_KEY_FILE).write_text(json.dumps(key_doc), "utf-8")
 
 
@@ -387,13 +393,15 @@ def test_the_signing_key_is_made_once_and_kept_in_a_private_file(service):
 
 
 def test_coordinator_init_runs_once_and_never_overwrites_a_recovery_file(service):
-    with installation(service.coordinator) as db, db.session() as s:
-        with pytest.raises(keys.KeysError, match="already has coordinator keys"):
-            keys.coordinator_init(s, service.share, service.root / "again.txt")
+    with (
+        installation(service.coordinator) as db,
+        db.session() as s,
+        pytest.raises(keys.KeysError, match="already has coordinator keys"),
+    ):
+        keys.coordinator_init(s, service.share, service.root / "again.txt")
     fresh = service.root / "second-coordinator"
-    with installation(fresh) as db, db.session() as s:
-        with pytest.raises(keys.KeysError, match="never overwrites"):
-            keys.coordinator_init(s, service.share, service.recovery)
+    with installation(fresh) as db, db.session() as s, pytest.raises(keys.KeysError, match="never overwrites"):
+        keys.coordinator_init(s, service.share, service.recovery)
     assert service.recovery.stat().st_mode & 0o777 == 0o600
 
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from cpchair.gui.coordinator.chairs_view import ChairsView
 from cpchair.gui.coordinator.conflicts_view import ConflictsView
 from cpchair.gui.coordinator.dashboard_view import DashboardView
 from cpchair.gui.coordinator.merge_panel import MergePanel
@@ -26,10 +27,12 @@ class CoordinatorWorkspace(QWidget):
         self.dashboard = DashboardView(self.store, today=today)
         self.merge_panel = MergePanel(db, store=self.store)
         self.conflicts = ConflictsView(self.store)
+        self.chairs = ChairsView(db, store=self.store)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.tabs.addTab(self.merge_panel, "&Merge exports")
         self.tabs.addTab(self.conflicts, "Con&flicts")
+        self.tabs.addTab(self.chairs, "C&hairs")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -40,6 +43,7 @@ class CoordinatorWorkspace(QWidget):
         self._conflict_count(self.conflicts.table.rowCount())
 
     def _after_merge(self, _summary: dict) -> None:
+        self.chairs.refresh()  # "last file merged"
         self.conflicts.refresh()
         self.dashboard.reload()
 
@@ -48,6 +52,11 @@ class CoordinatorWorkspace(QWidget):
         self.tabs.setTabText(index, f"Con&flicts ({n})" if n else "Con&flicts")
 
     def show_tab(self, name: str) -> None:
-        """``dashboard``, ``merge`` or ``conflicts``."""
-        widget = {"dashboard": self.dashboard, "merge": self.merge_panel, "conflicts": self.conflicts}[name]
+        """``dashboard``, ``merge``, ``conflicts`` or ``chairs``."""
+        widget = {
+            "dashboard": self.dashboard,
+            "merge": self.merge_panel,
+            "conflicts": self.conflicts,
+            "chairs": self.chairs,
+        }[name]
         self.tabs.setCurrentWidget(widget)
