@@ -103,6 +103,8 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+        # wrapped labels need their height for the final width: grow the dialog to fit them, never clip
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
 
     def _add_key_row(self, form: QFormLayout) -> None:
         """The service's pseudonymisation key belongs with the sync settings, but it is never a text field:
@@ -143,8 +145,9 @@ class SettingsDialog(QDialog):
     def _add_trust_rows(self, form: QFormLayout) -> None:
         """Your signing key (fingerprint, export of the public key file) and the coordinator: trusted after
         its fingerprint is confirmed, or, on the coordinator's own installation, its keys set up once."""
-        self.own_key_label = QLabel()
-        self.own_key_label.setWordWrap(True)
+        from cpchair.gui.sync.fingerprint import fingerprint_label
+
+        self.own_key_label = fingerprint_label("", "Your signing key fingerprint")
         self.own_key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.own_key_label.setAccessibleName("Your signing key fingerprint")
         self.export_key_button = QPushButton("E&xport public key file…")
@@ -207,7 +210,9 @@ class SettingsDialog(QDialog):
             pin = keys.pinned(s)
             problem = keys.share_problem(s, folder) if pin and folder and Path(folder).is_dir() else None
             s.commit()  # the signing key is made at first use
-        self.own_key_label.setText(own.fingerprint)
+        from cpchair.gui.sync.fingerprint import fingerprint_lines
+
+        self.own_key_label.setText(fingerprint_lines(own.kid))  # 4 lines of 4 groups, as the other side sees it
         self.own_key_label.setAccessibleDescription(f"Your signing key fingerprint is {own.fingerprint}")
         self.setup_button.setVisible(role == "coordinator" and not coordinator)
         self.trust_button.setVisible(not coordinator)
