@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import copy
 import gzip
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -418,3 +419,24 @@ def test_keyring_backends_are_detected(monkeypatch):
     assert not secret_store.keyring_usable()
     monkeypatch.setenv(secret_store.ENV_FORCE, "file")
     assert not secret_store.keyring_usable()
+
+
+def test_a_properly_signed_v2_file_with_a_bad_record_is_refused_by_the_v1_rules(service):
+    """Step 5: signature, encryption and digest all right, but a record breaks the schema: refused whole."""
+    chair = service.chair("Sam Taylor", 2)
+    doc = json.loads(service.export(chair).path.read_bytes())
+    with installation(service.coordinator) as db, db.session() as s:
+        recipients = list(settings.get(s, "own_recipients"))
+    identity = enrolment.read_recovery_identity(service.recovery)
+    encrypted = crypto.b64decode(doc["payload_age"])
+    payload = json.loads(crypto.gunzip_limited(crypto.decrypt(encrypted, [identity]), 10**8))
+    payload["conferences"][1]["conference_type"] = "tea_party"
+    plain = canonical_json(payload)
+    doc["payload_age"] = crypto.b64encode(crypto.encrypt(crypto.gzip_bytes(plain), recipients))
+    doc["payload_sha256"] = hashlib.sha256(plain).hexdigest()
+    reason = opened(service, canonical_json(resign(doc, chair)))
+    assert "does not match the export format" in reason and "tea_party" in reason
+    (service.share / "bad-record.json").write_bytes(canonical_json(resign(doc, chair)))
+    summary = merge_as_coordinator(service)
+    assert {Path(f.path).name: f.status for f in summary.files}["bad-record.json"] == "rejected"
+    assert merged_rows(service) != {} and len(merged_rows(service)) == 2  # only the good file's records
