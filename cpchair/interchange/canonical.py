@@ -10,8 +10,6 @@ import hashlib
 import json
 from typing import Any
 
-import orjson
-
 
 def canonical_json(value: Any) -> bytes:
     """``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` encoded as UTF-8.
@@ -30,9 +28,6 @@ def payload_sha256(payload: Any) -> str:
     return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
-_SORT_KEYS = orjson.OPT_SORT_KEYS
-
-
 def canonical_fast(value: Any) -> bytes:
     """The same bytes as ``canonical_json`` for a value parsed from JSON by the reader, five times faster.
 
@@ -41,5 +36,17 @@ def canonical_fast(value: Any) -> bytes:
     identical on the public vectors, on generated records and on awkward strings. Where the two would part
     (floats, which the reader never yields, and integers beyond 64 bits, or non-text keys) orjson raises
     TypeError instead of writing other bytes, so a caller can never get a different digest silently.
+    orjson is imported on first use: the window's start-up imports this module but never serialises.
     """
-    return orjson.dumps(value, option=_SORT_KEYS)
+    return _orjson_dumps()(value, option=_SORT_KEYS[0])
+
+
+_SORT_KEYS: list[int] = []
+
+
+def _orjson_dumps() -> Any:
+    import orjson
+
+    if not _SORT_KEYS:
+        _SORT_KEYS.append(orjson.OPT_SORT_KEYS)
+    return orjson.dumps

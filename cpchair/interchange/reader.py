@@ -8,6 +8,10 @@ the questionnaire versions of the records, the JSON Schema (checked by ``jsonsch
 ``schema_validation``), ``record_count``, ``payload_sha256``, real calendar
 dates in timestamps, unique ids, and the cross-field rules of ``cpchair.domain.validation``.
 
+Version 2 files (interchange-v2) are opened first by ``envelope_v2`` (exact envelope, enrolled signer, signature,
+age decryption, bounded gunzip), their digest checked on the decrypted payload, and then go through the same
+checks as a version 1 file; version 1 files are accepted only when the caller allows unsigned files.
+
 The first problem found is the reason given, in a sentence the coordinator can act on. The canonical JSON
 of each record is made once and serves both the payload digest and the merge's content comparison.
 """
@@ -202,8 +206,8 @@ def _parse(
         raw = _check_digest(doc, opened.digest_prefix)
     elif not allow_unsigned:
         raise _Reject(
-            "it is a version 1 file, which carries no signature: merge it only with --allow-unsigned, "
-            "once you know which chair wrote it"
+            "it is a version 1 file, which carries no signature: it is merged only when you allow unsigned "
+            "files (--allow-unsigned), once you know which chair wrote it"
         )
 
     _check_questionnaire_versions(doc)

@@ -1,5 +1,10 @@
 """The coordinator's merge (interchange-v1 §6.1): every chair's export files into one store.
 
+Version 2 files are verified and decrypted by the reader with the enrolled chairs' keys and the coordinator's
+identity (``trust``, read once per merge); version 1 files only with ``allow_unsigned``. Ownership (spec v2
+§4): a conference first merged from one ``chair_id`` is changed or deleted only by that chair's files, so a
+file claiming another chair's conferences is rejected whole, whatever its version.
+
 Rules, in short: records match on ``id``; a higher ``revision`` replaces the stored record, a lower one is
 stale and ignored; the same revision with the same content changes nothing; the same revision with
 different content is a conflict (the stored record stays, the incoming one is kept in ``merge_conflict``

@@ -196,3 +196,29 @@ def test_sample_data_is_named_in_the_sync_panel_and_removed_leaving_real_work(qt
         assert not sample_data.holds_sample(s)
     assert not pseudonym.has_key()  # the demo key went with the sample data
     assert "Removed 30 sample conferences" in main_window.statusBar().currentMessage()
+
+
+def test_the_merge_panel_refuses_version_1_files_unless_asked_and_passes_over_the_recipients_file(
+    qtbot, db, service, conformance
+):
+    import shutil
+
+    from cpchair.gui.coordinator.merge_panel import MergePanel
+
+    for path in (conformance / "share").glob("*.json"):
+        shutil.copy(path, service.share)
+    panel = MergePanel(db)
+    qtbot.addWidget(panel)
+    panel.folder.setText(str(service.share))
+    assert not panel.allow_unsigned.isChecked()  # unsigned files are refused unless the coordinator asks
+
+    def merged() -> list[tuple[str, str, str]]:
+        qtbot.mouseClick(panel.merge_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not panel.is_running() and panel.merge_button.isEnabled(), timeout=30_000)
+        return [tuple(panel.results.item(r, c).text() for c in range(3)) for r in range(panel.results.rowCount())]
+
+    rows = merged()
+    assert len(rows) == 6 and envelope_v2.RECIPIENTS_FILE not in [r[0] for r in rows]
+    assert {r[1] for r in rows} == {"Rejected"} and all("--allow-unsigned" in r[2] for r in rows)
+    panel.allow_unsigned.setChecked(True)
+    assert {r[1] for r in merged()} == {"Merged"}
