@@ -253,6 +253,8 @@ def _parse(
             raise _Reject(f"conference {rec['id']} breaks a rule at {first.path}: {first.message}")
 
     envelope = {k: v for k, v in doc.items() if k != "payload"}
+    if signer_kid is not None:
+        envelope["format_version"] = envelope_v2.FORMAT_VERSION_2  # checked as v1 inside; it came as v2
     digests = [hashlib.sha256(b).hexdigest() for b in raw]
     return ExportFile(
         path=path,

@@ -218,3 +218,21 @@ def test_replacing_a_real_key_asks_first(qtbot, db, tmp_path, monkeypatch):
     assert dialog.import_from(second) is None
     assert len(asked) == 1
     assert pseudonym.load_key() == pseudonym.parse_key_text(first.read_text("utf-8"))
+
+
+def test_no_trusted_coordinator_is_shown_and_the_export_follows_the_trust(qtbot, db, tmp_path):
+    share = tmp_path / "share"
+    _chair(db, share, trust=False)
+    kid = _coordinator(share)
+    panel = _panel(qtbot, db)
+    with qtbot.waitSignal(panel.export_failed, timeout=10_000):
+        panel.request_export()
+    assert panel.status_label.text() == "Not exported: no coordinator trusted yet"
+    assert "compare your coordinator's fingerprint" in panel.status_label.toolTip()
+    assert _exports(share) == [] and not panel.retry_timer.isActive()
+    with db.session() as s:  # the chair trusts the coordinator (Settings > Trust coordinator)
+        keys.trust(s, share, kid)
+        s.commit()
+    with qtbot.waitSignal(panel.export_finished, timeout=10_000):
+        pass
+    assert len(_exports(share)) == 1 and not panel.key_timer.isActive()

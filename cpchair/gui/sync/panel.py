@@ -120,6 +120,7 @@ class SyncPanel(QWidget):
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self._start)
         # after "no key", look for the key file now and then, and export as soon as it has been imported
+        self._waiting_for_trust = False  # the key timer looks for a trusted coordinator instead of the key file
         self.key_timer = QTimer(self)
         self.key_timer.setInterval(self.key_poll_ms)
         self.key_timer.timeout.connect(self._check_key)
@@ -215,7 +216,12 @@ class SyncPanel(QWidget):
             self.auto_timer.start(self.auto_delay_ms)
 
     def _check_key(self) -> None:
-        if pseudonym.has_key():
+        if self._waiting_for_trust:
+            with self.db.session() as s:
+                ready = bool(settings.get(s, "coordinator_kid"))
+        else:
+            ready = pseudonym.has_key()
+        if ready:
             self.key_timer.stop()
             self.request_export()
 
@@ -230,9 +236,14 @@ class SyncPanel(QWidget):
             self._show(UNREACHABLE, f"{error}\n{last}.")
         elif isinstance(error, KeyMissing):
             self._show("Not exported: no pseudonymisation key", str(error))
+            self._waiting_for_trust = False
             self.key_timer.start()
         elif (short := _refusal(error)) is not None:
-            # the keys or sample data need the chair (Settings, File menu): said in words, never retried blindly
+            # the keys or sample data need the chair (Settings, File menu): said in words, never retried blindly;
+            # once a coordinator is trusted (Settings), the export follows by itself
             self._show(short, f"{error}\n{last}.")
+            if short == NOT_TRUSTED:
+                self._waiting_for_trust = True
+                self.key_timer.start()
         else:
             self._show("Not exported — see details", f"{error}\n{last}.")
