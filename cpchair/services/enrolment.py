@@ -97,7 +97,7 @@ def enrol(session: Session, key: ChairKeyFile, *, now: str | None = None) -> Cha
     )
     session.add(row)
     session.flush()
-    key_events.record(session, "chair_enrolled", kid=key.kid, chair_id=key.chair_id, chair_name=key.chair_name)
+    key_events.record(session, "chair_enrolled", kid=key.kid, chair_id=key.chair_id, device_id=key.device_id)
     return _row(session, row)
 
 

@@ -187,7 +187,7 @@ def coordinator_init(
     recipients = [crypto.recipient_of(daily), crypto.recipient_of(recovery)]
     settings.put(session, "own_recipients", recipients)
     path = publish_recipients(session, share, now=now, signing=key)
-    key_events.record(session, "coordinator_keys_made", kid=info.kid, recipients=recipients)
+    key_events.record(session, "coordinator_keys_made", kid=info.kid, recipients=len(recipients))
     return CoordinatorKeys(info.kid, tuple(recipients), recovery_text, recipients[1], path)
 
 
@@ -233,7 +233,7 @@ def publish_recipients(session: Session, share: str | Path, *, now: str | None =
     except OSError as exc:
         raise KeysError(f"The recipients file could not be written to {share} ({exc.strerror or exc}).") from None
     settings.put(session, "own_recipients_version", version)
-    key_events.record(session, "recipients_published", version=version, share=str(share))
+    key_events.record(session, "recipients_published", version=version)
     return path
 
 

@@ -440,3 +440,28 @@ def test_a_properly_signed_v2_file_with_a_bad_record_is_refused_by_the_v1_rules(
     summary = merge_as_coordinator(service)
     assert {Path(f.path).name: f.status for f in summary.files}["bad-record.json"] == "rejected"
     assert merged_rows(service) != {} and len(merged_rows(service)) == 2  # only the good file's records
+
+
+def test_key_events_are_in_the_audit_log_without_names(service):
+    from cpchair.services import audit
+
+    chair = service.chair("Sam Taylor", 0)
+    with installation(service.coordinator) as db, db.session() as s:
+        [row] = enrolment.list_chairs(s)
+        enrolment.revoke(s, row.kid)
+        s.commit()
+        events = [e.detail for e in audit.entries(s) if e.action == "key"]
+        assert audit.verify(s).ok
+    assert [e["event"] for e in events] == [
+        "signing_key_made",
+        "recipients_published",
+        "coordinator_keys_made",
+        "chair_enrolled",
+        "chair_revoked",
+    ]
+    assert events[3]["kid"] == row.kid and "Sam Taylor" not in json.dumps(events)
+    with installation(chair) as db, db.session() as s:
+        assert [e.detail["event"] for e in audit.entries(s) if e.action == "key"] == [
+            "coordinator_pinned",
+            "signing_key_made",
+        ]
