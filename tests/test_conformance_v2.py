@@ -4,14 +4,17 @@ A coordinator who has enrolled the three chair keys (``cpchair keys enrol … --
 identity of test-keys.json merges all six signed and encrypted files with no conflicts, passing over the
 recipients file, and then gets exactly the v1 expected figures; the recovery identity alone opens every
 payload too; every file in bad/ is refused whole with its own reason, flag or no flag, and no figure moves.
+The merges run twice: the merged store on SQLite, then on a real PostgreSQL server.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
+from sqlalchemy import text
 
 from cpchair.interchange import crypto
 from cpchair.services import keys, secret_store
@@ -52,7 +55,9 @@ def enrol_all(capsys, conformance_v2) -> None:
 
 
 @pytest.fixture
-def coordinator(data_dir, conformance_v2, capsys):
+def coordinator(data_dir, conformance_v2, capsys, store_env):
+    """Enrolled keys go to the merged store (SQLite, then a PostgreSQL server); the daily identity stays in
+    this installation's key store."""
     enrol_all(capsys, conformance_v2)
     install_daily_identity(vector_keys(conformance_v2)["coordinator"]["age_identity"])
     return data_dir
@@ -80,9 +85,20 @@ def test_enrolled_coordinator_merges_all_six_and_gets_the_expected_figures(
         assert compare(json.loads(out), want) == [], key
     again = merge_share(capsys, conformance_v2 / "share")
     assert [f["status"] for f in again["files"]] == ["unchanged"] * 6
+    from cpchair.storage import store as store_mod
+
+    url = os.environ.get(store_mod.ENV_VAR)
+    if url:  # a server store holds the enrolled keys and merged records, never this installation's settings
+        engine = store_mod.make_server_engine(url)
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT count(*) FROM setting")).scalar() == 0
+                assert conn.execute(text("SELECT count(*) FROM chair_key")).scalar() == 3
+        finally:
+            engine.dispose()
 
 
-def test_the_recovery_identity_alone_opens_every_payload(data_dir, conformance_v2, tmp_path, capsys):
+def test_the_recovery_identity_alone_opens_every_payload(data_dir, conformance_v2, tmp_path, capsys, store_env):
     tk = vector_keys(conformance_v2)
     recovery = crypto.identity_from_text(tk["recovery"]["age_identity"])
     files = sorted((conformance_v2 / "share").glob("cpchair-chair-*.json"))

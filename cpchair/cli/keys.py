@@ -117,27 +117,27 @@ def run_enrol(args: argparse.Namespace) -> int:
         if answer != "yes":
             print("Not enrolled.")
             return 1
-    db = _session()
-    try:
-        with db.session() as s:
-            row = enrolment.enrol(s, key)
+    from cpchair.cli import opened_stores
+    from cpchair.services import keys
+
+    with opened_stores() as (local, store):  # enrolled keys live with the merged records they let in
+        with local.session() as s:
+            own = keys.installation_key(s).kid
             s.commit()
-    finally:
-        db.dispose()
+        with store.session() as s:
+            row = enrolment.enrol(s, key, own_kid=own)
+            s.commit()
     print(f"Enrolled {row.chair_name}'s key {row.fingerprint}.")
     return 0
 
 
 def run_revoke(args: argparse.Namespace) -> int:
+    from cpchair.cli import opened_stores
     from cpchair.services import enrolment
 
-    db = _session()
-    try:
-        with db.session() as s:
-            row = enrolment.revoke(s, args.kid)
-            s.commit()
-    finally:
-        db.dispose()
+    with opened_stores() as (_local, store), store.session() as s:
+        row = enrolment.revoke(s, args.kid)
+        s.commit()
     print(f"Revoked {row.chair_name}'s key {row.fingerprint} from {row.revoked_at}.")
     return 0
 

@@ -51,10 +51,22 @@ def run(args: argparse.Namespace) -> int:
     def waiting() -> None:
         print("cpchair merge: another coordinator is merging into the shared store; waiting for it…", file=sys.stderr)
 
-    with opened_stores() as (_local, store), store.session() as session:
-        summary = merge_folder(
-            session, folder, allow_unsigned=args.allow_unsigned, recovery_identity=recovery, on_wait=waiting
-        )
+    with opened_stores() as (local, store):
+        identities = None
+        if store is not local:  # a shared store: the coordinator's private key stays with this installation
+            from cpchair.services.keys import coordinator_identities
+
+            with local.session() as s:
+                identities = coordinator_identities(s)
+        with store.session() as session:
+            summary = merge_folder(
+                session,
+                folder,
+                allow_unsigned=args.allow_unsigned,
+                recovery_identity=recovery,
+                identities=identities,
+                on_wait=waiting,
+            )
     if args.json:
         print(json.dumps(summary.to_json(), indent=1))
     else:

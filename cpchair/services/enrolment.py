@@ -74,8 +74,9 @@ def read_key_file(path: str | Path) -> ChairKeyFile:
     return ChairKeyFile(chair_id, name, device_id, public, kid)
 
 
-def enrol(session: Session, key: ChairKeyFile, *, now: str | None = None) -> ChairRow:
-    """Enrol ``key`` (the caller has had its fingerprint confirmed). The caller commits."""
+def enrol(session: Session, key: ChairKeyFile, *, now: str | None = None, own_kid: str | None = None) -> ChairRow:
+    """Enrol ``key`` (the caller has had its fingerprint confirmed) into ``session``, the merged store. The caller
+    commits. ``own_kid``: this installation's key, when ``session`` is a shared store (else read from it)."""
     existing = session.get(ChairKey, key.kid)
     if existing is not None:
         if existing.revoked_at:
@@ -84,7 +85,7 @@ def enrol(session: Session, key: ChairKeyFile, *, now: str | None = None) -> Cha
                 "ask the chair to make a new one (a new installation)."
             )
         raise EnrolmentError(f"{existing.chair_name}'s key {key.fingerprint} is already enrolled.")
-    if key.kid == keys.installation_key(session).kid:
+    if key.kid == (own_kid or keys.installation_key(session).kid):
         raise EnrolmentError("That is this installation's own key, not a chair's.")
     row = ChairKey(
         kid=key.kid,
@@ -160,9 +161,12 @@ def enrolled_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(ChairKey)) or 0
 
 
-def merge_keyring(session: Session, recovery_identity: Any = None) -> envelope_v2.StaticKeyring:
-    """The trust a merge runs with: every enrolled key, and the coordinator's daily identity, or only the
-    recovery identity when one is given (``cpchair merge --recovery-identity``)."""
+def merge_keyring(
+    session: Session, recovery_identity: Any = None, *, identities: list | None = None
+) -> envelope_v2.StaticKeyring:
+    """The trust a merge runs with: every enrolled key (in the merged store ``session``), and the coordinator's
+    daily identity (``identities``, or read through ``session`` when it is this installation's database), or
+    only the recovery identity when one is given (``cpchair merge --recovery-identity``)."""
     enrolled = {
         r.kid: envelope_v2.EnrolledKey(
             kid=r.kid,
@@ -175,7 +179,10 @@ def merge_keyring(session: Session, recovery_identity: Any = None) -> envelope_v
         )
         for r in session.scalars(select(ChairKey))
     }
-    identities = [recovery_identity] if recovery_identity is not None else keys.coordinator_identities(session)
+    if recovery_identity is not None:
+        identities = [recovery_identity]
+    elif identities is None:
+        identities = keys.coordinator_identities(session)
     return envelope_v2.StaticKeyring(enrolled, tuple(identities))
 
 

@@ -135,6 +135,7 @@ def merge_folder(
     *,
     allow_unsigned: bool = False,
     recovery_identity: object | None = None,
+    identities: list | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: FileCallback | None = None,
     on_wait: Callable[[], None] | None = None,
@@ -143,6 +144,8 @@ def merge_folder(
 
     Version 2 files are opened with the enrolled chairs' keys and the coordinator's identity (or
     ``recovery_identity`` alone); version 1 files, which are never signed, only with ``allow_unsigned``.
+    ``identities``: the coordinator's identities when ``session`` is a shared store rather than this
+    installation's database (the private key stays with the installation).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -153,17 +156,17 @@ def merge_folder(
         max_bytes=max_bytes,
         on_file=on_file,
         on_wait=on_wait,
-        keys=trust(session, recovery_identity),
+        keys=trust(session, recovery_identity, identities=identities),
         allow_unsigned=allow_unsigned,
     )
 
 
-def trust(session: Session, recovery_identity: object | None = None) -> Keyring:
+def trust(session: Session, recovery_identity: object | None = None, *, identities: list | None = None) -> Keyring:
     """The keys a merge runs with, read once before it starts (see ``services.enrolment.merge_keyring``)."""
     from cpchair.services.enrolment import merge_keyring
 
     try:
-        return merge_keyring(session, recovery_identity)
+        return merge_keyring(session, recovery_identity, identities=identities)
     finally:
         session.rollback()  # end the read-only transaction; the merge's own one starts afresh
 

@@ -52,9 +52,12 @@ def _when(stamp: str | None) -> str:
 class ChairsView(QWidget):
     changed = Signal()  # a key was enrolled or revoked
 
-    def __init__(self, db, parent: QWidget | None = None) -> None:
+    def __init__(self, db, parent: QWidget | None = None, *, store=None) -> None:
+        """``db``: this installation's database (its own key); ``store``: the merged store, where enrolled
+        keys live beside the records they let in (``db`` unless a shared store is chosen)."""
         super().__init__(parent)
         self.db = db
+        self.store = store if store is not None else db
         self.rows: list[enrolment.ChairRow] = []
         self.own = QLabel()
         self.own.setWordWrap(True)
@@ -89,8 +92,9 @@ class ChairsView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.db.session() as s:
+        with self.store.session() as s:
             self.rows = enrolment.list_chairs(s)
+        with self.db.session() as s:
             own = keys.installation_key(s)
             coordinator = keys.is_coordinator(s)
             s.commit()  # the installation key is made at first use
@@ -147,7 +151,9 @@ class ChairsView(QWidget):
             return False
         try:
             with self.db.session() as s:
-                row = enrolment.enrol(s, key)
+                own = keys.installation_key(s).kid
+            with self.store.session() as s:
+                row = enrolment.enrol(s, key, own_kid=own)
                 s.commit()
         except CpchairError as exc:
             self.message.setText(str(exc))
@@ -168,7 +174,7 @@ class ChairsView(QWidget):
         if not prompts.confirm(self, "Revoke key", question, "Re&voke key"):
             return False
         try:
-            with self.db.session() as s:
+            with self.store.session() as s:
                 done = enrolment.revoke(s, row.kid)
                 s.commit()
         except CpchairError as exc:
