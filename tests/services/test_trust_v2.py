@@ -300,7 +300,7 @@ def test_ownership_holds_for_version_1_files_and_the_owners_later_edits_still_me
     cid = next(iter(before))
     with installation(sam) as db, db.session() as s:
         answers = copy.deepcopy(svc.get(s, cid).answers)
-        answers["quorate"] = not answers["quorate"]
+        answers["notes"] = "Revised after the core group"  # a local field: a new revision all the same
         svc.save(s, cid, answers)
         s.commit()
     service.export(sam, unsigned=True)
