@@ -76,7 +76,8 @@ def read_key_file(path: str | Path) -> ChairKeyFile:
 
 def enrol(session: Session, key: ChairKeyFile, *, now: str | None = None, own_kid: str | None = None) -> ChairRow:
     """Enrol ``key`` (the caller has had its fingerprint confirmed) into ``session``, the merged store. The caller
-    commits. ``own_kid``: this installation's key, when ``session`` is a shared store (else read from it)."""
+    commits. A coordinator who also chairs enrols its own key like any other. ``own_kid`` is accepted from the
+    callers that know this installation's key: the audit entry says whether it enrolled its own."""
     existing = session.get(ChairKey, key.kid)
     if existing is not None:
         if existing.revoked_at:
@@ -85,8 +86,6 @@ def enrol(session: Session, key: ChairKeyFile, *, now: str | None = None, own_ki
                 "ask the chair to make a new one (a new installation)."
             )
         raise EnrolmentError(f"{existing.chair_name}'s key {key.fingerprint} is already enrolled.")
-    if key.kid == (own_kid or keys.installation_key(session).kid):
-        raise EnrolmentError("That is this installation's own key, not a chair's.")
     row = ChairKey(
         kid=key.kid,
         public_key=crypto.b64encode(key.public_key),
@@ -98,7 +97,14 @@ def enrol(session: Session, key: ChairKeyFile, *, now: str | None = None, own_ki
     )
     session.add(row)
     session.flush()
-    key_events.record(session, "chair_enrolled", kid=key.kid, chair_id=key.chair_id, device_id=key.device_id)
+    key_events.record(
+        session,
+        "chair_enrolled",
+        kid=key.kid,
+        chair_id=key.chair_id,
+        device_id=key.device_id,
+        own_key=own_kid is not None and key.kid == own_kid,
+    )
     return _row(session, row)
 
 
