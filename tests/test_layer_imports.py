@@ -27,6 +27,7 @@ LAYERS = {
     "interchange": 3,
     "services": 4,
     "reports": 5,
+    "selftest": 5,  # checks an installation end to end: uses reports and below, run by the cli
     "cli": 6,
     "gui": 6,
     "__main__": 7,
