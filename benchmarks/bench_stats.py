@@ -61,7 +61,7 @@ def main() -> int:
         db = open_database(data / DB_NAME)  # where the command will look for it
         try:
             with db.session() as session:
-                merge_folder(session, share)
+                merge_folder(session, share, allow_unsigned=True)
             db_file = Path(db.engine.url.database)
         finally:
             db.dispose()

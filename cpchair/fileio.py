@@ -101,3 +101,28 @@ def remove_quietly(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def replace_file(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to ``folder/name`` atomically, replacing an existing file of that name.
+
+    Only for the few files that are meant to change in place (the coordinator's recipients file and public
+    key); export files are write-once and use ``write_new_file``. Same staging and fsync recipe.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "folder not found", str(folder))
+    final = folder / name
+    tmp = staging_path(folder, name)
+    tmp.parent.mkdir(exist_ok=True)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        retry_sharing_violations(lambda: os.replace(tmp, final))
+    except BaseException:
+        remove_quietly(tmp)
+        raise
+    fsync_dir(folder)
+    return final

@@ -70,3 +70,9 @@ def docs_dir() -> Path:
 def icons_dir() -> Path:
     """The application's icon in its sizes (``resources/icons``)."""
     return _install_root() / "resources" / "icons"
+
+
+def secrets_dir() -> Path:
+    """Private keys when the operating system has no usable credential store (files readable only by the
+    user); never in the share."""
+    return data_dir() / "secrets"

@@ -83,6 +83,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("device_id", "", str, "Identity", "Device ID", visible=False),
     SettingSpec("last_export_at", "", str, "Sync", "Last export", visible=False),
     SettingSpec("last_export_path", "", str, "Sync", "Last export file", visible=False),
+    # interchange-v2 keys (services/keys.py): this installation's signing key fingerprint; a chair's pinned
+    # coordinator and the last recipients version used; a coordinator's published recipients
+    SettingSpec("signing_kid", "", str, "Identity", "Signing key fingerprint", visible=False),
+    SettingSpec("coordinator_kid", "", str, "Sync", "Pinned coordinator", visible=False),
+    SettingSpec("coordinator_public_key", "", str, "Sync", "Pinned coordinator's public key", visible=False),
+    SettingSpec("recipients_version", 0, int, "Sync", "Recipients version last used", visible=False),
+    SettingSpec("own_recipients", [], list, "Sync", "Recipients published", visible=False),
+    SettingSpec("own_recipients_version", 0, int, "Sync", "Recipients version published", visible=False),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 

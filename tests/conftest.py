@@ -13,6 +13,8 @@ import pytest
 
 if not os.environ.get("CPCHAIR_TEST_HEADED"):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# private keys go to 0600 files in each test's data folder, never into the developer's keychain
+os.environ["CPCHAIR_SECRET_STORE"] = "file"
 
 REPO = Path(__file__).resolve().parents[1]
 # The repository keeps its own copy of the contract and its public vectors, so a bare clone passes alone;
@@ -58,6 +60,13 @@ def session(db):
     with db.session() as s:
         yield s
         s.rollback()
+
+
+@pytest.fixture
+def conformance_v2() -> Path:
+    if not CONFORMANCE_V2.is_dir():
+        pytest.fail(f"the v2 conformance vectors are missing: expected them at {CONFORMANCE_V2}")
+    return CONFORMANCE_V2
 
 
 @pytest.fixture

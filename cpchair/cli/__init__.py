@@ -30,6 +30,7 @@ COMMANDS = (
     "backup",
     "restore",
     "comparators",
+    "keys",
 )
 
 

@@ -1,9 +1,10 @@
-"""`cpchair merge FOLDER [--json] [--allow-unsigned]`: merge every export below FOLDER (spec §6.1, §7).
+"""`cpchair merge FOLDER [--json] [--allow-unsigned] [--recovery-identity FILE]`: merge every export below
+FOLDER (spec v1 §6.1, §7; v2 §4, §5).
 
 Exit codes: 0 when no file was rejected, 3 when any was (the others are still merged), 2 on a usage error
-(including a FOLDER that does not exist). ``--allow-unsigned`` is accepted; version 1 files carry no
-signature, so in this release they are merged with or without it (a release that verifies signatures will
-require the flag for unsigned files, as the spec foresees).
+(including a FOLDER that does not exist). Version 2 files are checked against the enrolled chairs' keys and
+opened with the coordinator's identity, or with the recovery identity in FILE instead; version 1 files carry
+no signature and are merged only with ``--allow-unsigned``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--allow-unsigned",
         action="store_true",
-        help="accept files without a signature (version 1 files are never signed and are accepted either way)",
+        help="also merge version 1 files, which carry no signature (for the migration from version 1)",
+    )
+    p.add_argument(
+        "--recovery-identity",
+        metavar="FILE",
+        help="decrypt with the recovery identity in FILE (an AGE-SECRET-KEY-1… line) instead of this "
+        "installation's coordinator key",
     )
     p.set_defaults(func=run)
 
@@ -35,12 +42,31 @@ def run(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"cpchair merge: {folder} is not a folder: give the shared export folder.", file=sys.stderr)
         return 2
+    recovery = None
+    if args.recovery_identity:
+        from cpchair.services.enrolment import read_recovery_identity
+
+        recovery = read_recovery_identity(args.recovery_identity)
 
     def waiting() -> None:
         print("cpchair merge: another merge into this store is running; waiting for it to finish…", file=sys.stderr)
 
-    with opened_stores() as (_local, store), store.session() as session:
-        summary = merge_folder(session, folder, allow_unsigned=args.allow_unsigned, on_wait=waiting)
+    with opened_stores() as (local, store):
+        identities = None
+        if store is not local:  # a shared store: the coordinator's private key stays with this installation
+            from cpchair.services.keys import coordinator_identities
+
+            with local.session() as s:
+                identities = coordinator_identities(s)
+        with store.session() as session:
+            summary = merge_folder(
+                session,
+                folder,
+                allow_unsigned=args.allow_unsigned,
+                recovery_identity=recovery,
+                identities=identities,
+                on_wait=waiting,
+            )
     if args.json:
         print(json.dumps(summary.to_json(), indent=1))
     else:

@@ -26,6 +26,7 @@ class Actions(QObject):
     settings = Signal()
     import_key = Signal()
     restore_backup = Signal()
+    remove_sample = Signal()
     about = Signal()
     guide = Signal()
     shortcuts = Signal()
@@ -101,6 +102,12 @@ class Actions(QObject):
         self.restore_action = make(
             "&Restore from backup…", self.restore_backup, None, "Replace the database with one of its backups"
         )
+        self.remove_sample_action = make(
+            "Remove sample d&ata…",
+            self.remove_sample,
+            None,
+            "Delete the demo's sample conferences and key, leaving a clean installation for real work",
+        )
         self.about_action = make("&About cpchair", self.about)
         self.guide_action = make(
             "&User guide", self.guide, QKeySequence.StandardKey.HelpContents, "How to use cpchair (F1)"
@@ -139,6 +146,7 @@ class Actions(QObject):
         file_menu.addAction(self.import_key_action)
         file_menu.addAction(self.retention_action)
         file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.remove_sample_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()

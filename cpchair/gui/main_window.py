@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         a.settings.connect(self.open_settings)
         a.import_key.connect(self.import_key)
         a.restore_backup.connect(self.restore_backup)
+        a.remove_sample.connect(self.remove_sample_data)
         a.about.connect(self.about)
         a.guide.connect(self.show_guide)
         a.shortcuts.connect(self.show_shortcuts)
@@ -396,6 +397,36 @@ class MainWindow(QMainWindow):
         self.list_page.refresh()
         self._list_stale = False
         self.show_page("conferences")
+
+    def remove_sample_data(self) -> bool:
+        """Delete the demo's sample conferences and key (asked first); real conferences stay."""
+        from cpchair.services import sample_data
+
+        with self.db.session() as s:
+            n = sample_data.sample_count(s)
+        if not n:
+            prompts.info(self, "Remove sample data", "This installation holds no sample data.")
+            return False
+        question = (
+            f"Delete the {n} sample conferences made for training, and the demo key? Conferences you entered "
+            "yourself are kept. Afterwards import your coordinator's key to export real work."
+        )
+        if not prompts.confirm(self, "Remove sample data?", question, "&Remove sample data"):
+            return False
+        if self.conference_view is not None and not self.conference_view.settle("remove sample data"):
+            self.show_conference_view()
+            return False
+        with self.db.session() as s:
+            removed = sample_data.remove_sample_data(s)
+            s.commit()
+        if self.conference_view is not None:
+            self.conference_view.clear()  # whatever it showed may have been sample data
+        self.apply_identity()
+        self.show_page("conferences")
+        self.list_page.refresh()
+        self.sync_panel.refresh()
+        self.show_status(f"Removed {removed.conferences} sample conferences: this installation is ready for real work.")
+        return True
 
     def about(self) -> None:
         from cpchair.gui.dialogs.about import show_about

@@ -5,4 +5,5 @@ writes files with it and the coordinator's merge reads them. Nothing here touche
 """
 
 FORMAT = "cpchair-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # the unsigned envelope (interchange-v1)
+NEWEST_FORMAT_VERSION = 2  # signed and encrypted (interchange-v2): the newest this release reads

@@ -10,6 +10,10 @@ version, the questionnaire versions of the records, the JSON Schema (checked by 
 ``schema_validation``), ``record_count``, ``payload_sha256``, real calendar
 dates in timestamps, unique ids, and the cross-field rules of ``cpchair.domain.validation``.
 
+Version 2 files (interchange-v2) are opened first by ``envelope_v2`` (exact envelope, enrolled signer, signature,
+age decryption, bounded gunzip), their digest checked on the decrypted payload, and then go through the same
+checks as a version 1 file; version 1 files are accepted only when the caller allows unsigned files.
+
 The first problem found is the reason given, in a sentence the coordinator can act on. The canonical JSON
 of each record is made once and serves both the payload digest and the merge's content comparison.
 """
@@ -27,8 +31,8 @@ from typing import Any
 
 from cpchair.errors import FormatError
 from cpchair.gcpause import paused_gc
-from cpchair.interchange import FORMAT, FORMAT_VERSION
-from cpchair.interchange.canonical import canonical_json
+from cpchair.interchange import FORMAT, FORMAT_VERSION, NEWEST_FORMAT_VERSION, envelope_v2
+from cpchair.interchange.canonical import canonical_fast
 from cpchair.interchange.files import Unreadable, display_text, read_regular_file
 from cpchair.interchange.schema_validation import first_violation
 from cpchair.interchange.text import SURROGATE_ESCAPE as _SURROGATE_ESCAPE
@@ -52,6 +56,7 @@ class ExportFile:
     texts: list[str]
     digests: list[str]
     deleted: list[dict[str, Any]]
+    signer_kid: str | None = None  # the enrolled key that signed a version 2 file; None for version 1
 
     @property
     def chair_id(self) -> str:
@@ -78,18 +83,35 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
         raise _error(path, str(exc)) from None
 
 
-def read_export(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExportFile:
+def read_export(
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keys: envelope_v2.Keyring | None = None,
+    allow_unsigned: bool = True,
+) -> ExportFile:
     """Read and check the file at ``path``. Raises FormatError naming the file and the first reason."""
-    return parse_export(read_bytes(path, max_bytes=max_bytes), path)
+    return parse_export(read_bytes(path, max_bytes=max_bytes), path, keys=keys, allow_unsigned=allow_unsigned)
 
 
-def parse_export(data: bytes, path: str | Path = "<bytes>", *, sha256: str | None = None) -> ExportFile:
+def parse_export(
+    data: bytes,
+    path: str | Path = "<bytes>",
+    *,
+    sha256: str | None = None,
+    keys: envelope_v2.Keyring | None = None,
+    allow_unsigned: bool = True,
+) -> ExportFile:
     """Check the bytes of one export file. Raises FormatError naming ``path`` and the first reason.
-    ``sha256`` is the bytes' digest when the caller has it already (the merge looks it up first)."""
+    ``sha256`` is the bytes' digest when the caller has it already (the merge looks it up first).
+
+    A version 2 file is opened with ``keys`` (the enrolled chairs and the coordinator's identities) and is
+    never accepted without a valid signature; a version 1 file is accepted only with ``allow_unsigned``
+    (the merge passes the coordinator's ``--allow-unsigned``)."""
     path = Path(path)
     try:
         with paused_gc():
-            return _parse(data, path, sha256)
+            return _parse(data, path, sha256, keys, allow_unsigned)
     except _Reject as exc:
         raise _error(path, str(exc)) from None
     except (RecursionError, MemoryError):
@@ -126,7 +148,30 @@ class _Decimal:
         return self.text
 
 
-def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
+def _loads(text: str, what: str = "it") -> Any:
+    """JSON as every export is parsed: no NaN or Infinity, decimals marked (see ``_Decimal``)."""
+    try:
+        doc = json.loads(text, parse_constant=_no_constant, parse_float=_Decimal)
+    except json.JSONDecodeError as exc:
+        raise _Reject(
+            f"{what} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+            "it may be incomplete or damaged"
+        ) from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise _Reject(f"{what} is not valid JSON ({exc})") from None
+    bad = invalid_text_in(doc) if _SURROGATE_ESCAPE.search(text) else None
+    if bad is not None:
+        raise _Reject(bad)
+    return doc
+
+
+def _parse(
+    data: bytes,
+    path: Path,
+    sha256: str | None = None,
+    keys: envelope_v2.Keyring | None = None,
+    allow_unsigned: bool = True,
+) -> ExportFile:
     if data.startswith(_BOM):
         raise _Reject("it starts with a byte-order mark; export files are UTF-8 without one")
     if data.startswith(_UTF16_BOMS) or b"\x00" in data[:4]:
@@ -137,28 +182,35 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
         raise _Reject(f"it is not UTF-8 text (invalid byte at position {exc.start})") from None
     if not text or text.isspace():
         raise _Reject("it is empty")
-    try:
-        doc = json.loads(text, parse_constant=_no_constant, parse_float=_Decimal)
-    except json.JSONDecodeError as exc:
-        raise _Reject(
-            f"it is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); it may be incomplete or damaged"
-        ) from None
-    except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise _Reject(f"it is not valid JSON ({exc})") from None
-    bad = invalid_text_in(doc) if _SURROGATE_ESCAPE.search(text) else None
-    if bad is not None:
-        raise _Reject(bad)
+    doc = _loads(text)
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise _Reject(f'it is not a cpchair export (no "format": "{FORMAT}")')
     version = doc.get("format_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > NEWEST_FORMAT_VERSION:
         raise _Reject(
-            f"it was made by a newer cpchair (format version {version}; this one reads version {FORMAT_VERSION}). "
-            "Update cpchair to merge it"
+            f"it was made by a newer cpchair (format version {version}; this one reads versions up to "
+            f"{NEWEST_FORMAT_VERSION}). Update cpchair to merge it"
         )
-    if version != FORMAT_VERSION or isinstance(version, bool):
-        raise _Reject(f"format_version must be {FORMAT_VERSION}, not {str(version)[:40]}")
+    if isinstance(version, bool) or version not in (FORMAT_VERSION, envelope_v2.FORMAT_VERSION_2):
+        raise _Reject(f"format_version must be {FORMAT_VERSION} or 2, not {str(version)[:40]}")
+    signer_kid: str | None = None
+    raw: list[bytes] | None = None
+    if version == envelope_v2.FORMAT_VERSION_2:
+        if keys is None:
+            raise _Reject("it is a signed and encrypted (version 2) file; only a coordinator's installation opens it")
+        try:
+            opened = envelope_v2.open_export(doc, keys, _loads)
+        except envelope_v2.V2Reject as exc:
+            raise _Reject(str(exc)) from None
+        doc, signer_kid = opened.doc, opened.signer.kid
+        # spec v2 §4: the digest (step 4) is checked before the record rules (step 5)
+        raw = _check_digest(doc, opened.digest_prefix)
+    elif not allow_unsigned:
+        raise _Reject(
+            "it is a version 1 file, which carries no signature: it is merged only when you allow unsigned "
+            "files (--allow-unsigned), once you know which chair wrote it"
+        )
 
     _check_questionnaire_versions(doc)
     found = first_violation(schema(), doc, _Decimal)
@@ -178,17 +230,9 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
             "it may be incomplete"
         )
 
-    # Canonical JSON of a list is "[" + items joined by "," + "]" (compact separators), and the payload has
-    # exactly two keys in sorted order, so the payload's canonical bytes assemble from the records' own.
-    # One encoder for all records: ``canonical_json`` is ``json.dumps`` with these settings, which builds a
-    # new encoder per call; the test of ``texts`` and the digest check hold the bytes to canonical_json.
-    encode = _CANONICAL.encode
-    texts = [encode(rec) for rec in conferences]  # kept as text too: the merge stores it
-    raw = [t.encode("utf-8") for t in texts]
-    deleted_raw = [canonical_json(m) for m in deleted]
-    canonical = b'{"conferences":[' + b",".join(raw) + b'],"deleted":[' + b",".join(deleted_raw) + b"]}"
-    if hashlib.sha256(canonical).hexdigest() != doc["payload_sha256"]:
-        raise _Reject("payload_sha256 does not match its content; the file was changed or damaged after it was written")
+    if raw is None:
+        raw = _check_digest(doc)
+    texts = [b.decode("utf-8") for b in raw]  # kept as text too: the merge stores it
 
     _check_timestamp("created_at", doc["created_at"])
     seen: set[str] = set()
@@ -215,6 +259,8 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
             raise _Reject(f"conference {rec['id']} breaks a rule at {first.path}: {first.message}")
 
     envelope = {k: v for k, v in doc.items() if k != "payload"}
+    if signer_kid is not None:
+        envelope["format_version"] = envelope_v2.FORMAT_VERSION_2  # checked as v1 inside; it came as v2
     digests = [hashlib.sha256(b).hexdigest() for b in raw]
     return ExportFile(
         path=path,
@@ -224,6 +270,7 @@ def _parse(data: bytes, path: Path, sha256: str | None = None) -> ExportFile:
         texts=texts,
         digests=digests,
         deleted=deleted,
+        signer_kid=signer_kid,
     )
 
 
@@ -246,7 +293,28 @@ def _check_questionnaire_versions(doc: dict[str, Any]) -> None:
             )
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def _record_bytes(items: list[Any]) -> list[bytes]:
+    """Each item's canonical JSON (``canonical_fast``: orjson, byte-identical for parsed JSON, as the tests
+    prove; a value it cannot encode the same way, such as a huge integer, is refused, never re-encoded)."""
+    try:
+        return [canonical_fast(item) for item in items]
+    except (TypeError, ValueError) as exc:
+        raise _Reject(f"a record holds a value that is not allowed ({_cut(str(exc))})") from None
+
+
+def _check_digest(doc: dict[str, Any], prefix: bytes = b"") -> list[bytes]:
+    """The payload's canonical bytes against ``payload_sha256``; returns the conferences' canonical bytes.
+
+    Canonical JSON of a list is "[" + items joined by "," + "]" (compact separators), and the payload's keys
+    are few and in sorted order, so its canonical bytes assemble from the records' own (``prefix`` is the
+    ``"chair_name":…,`` a version 2 payload holds before them). The records' bytes serve the merge too."""
+    payload = doc["payload"]
+    raw = _record_bytes(payload["conferences"])
+    deleted_raw = _record_bytes(payload["deleted"])
+    canonical = b"{" + prefix + b'"conferences":[' + b",".join(raw) + b'],"deleted":[' + b",".join(deleted_raw) + b"]}"
+    if hashlib.sha256(canonical).hexdigest() != doc["payload_sha256"]:
+        raise _Reject("payload_sha256 does not match its content; the file was changed or damaged after it was written")
+    return raw
 
 
 def _check_timestamp(what: str, value: str) -> None:

@@ -42,7 +42,7 @@ ACTION_LABELS = {
     "print": "Printed or saved as PDF",
     "export": "Exported",
     "merge": "Merged",
-    "key": "Pseudonymisation key",
+    "key": "Keys (pseudonymisation, signing, enrolment)",
     "retention": "Names and minutes removed (retention)",
 }
 GENESIS = "0" * 64

@@ -40,10 +40,10 @@ from cpchair.domain.local_rules import completion_problems
 from cpchair.domain.questionnaire import Questionnaire, load
 from cpchair.domain.rules import EA_CHECK_CATEGORY, emotional_abuse_issues
 from cpchair.errors import CpchairError
-from cpchair.services import audit, pseudonym
+from cpchair.services import audit, pseudonym, sample_data
 from cpchair.services.conferences import COMPLETE, DRAFT, child_columns, summary_columns
 from cpchair.services.demo_minutes import demo_local, demo_minutes
-from cpchair.storage.models import Conference, ConferenceChild, MinutesLocal
+from cpchair.storage.models import Conference, ConferenceChild, MinutesLocal, SampleConference
 
 DEFAULT_CHAIR_NAME = "Demo Chair"
 YEARS = 4  # how far back the demo chair's conferences go
@@ -1097,6 +1097,7 @@ def generate(
     if held:
         session.execute(delete(ConferenceChild))
         session.execute(delete(Conference))
+        session.execute(delete(SampleConference))
 
     say = progress or (lambda _text: None)
     q = load()
@@ -1141,6 +1142,7 @@ def generate(
             child_rows.append({"conference_id": rec.id, **values})
     say(f"Saving {len(conference_rows):,} conferences…")
     session.execute(insert(Conference.__table__), conference_rows)
+    sample_data.mark_sample(session, [r["id"] for r in conference_rows])  # never exported as real work
     if child_rows:
         session.execute(insert(ConferenceChild.__table__), child_rows)
     if local_rows:

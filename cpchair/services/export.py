@@ -10,6 +10,12 @@ Why the care about speed: a coordinator-sized installation can hold tens of thou
 rows are read as plain columns (no ORM objects) and the payload is serialised once: the canonical bytes
 that are hashed are the very bytes written into the file.
 
+Once the chair has pinned a coordinator (``services.keys``), the file is interchange-v2: the same payload,
+with the chair's name inside it, gzipped, encrypted to the recipients of the share's signed recipients file,
+and the envelope signed with this installation's key. A version 1 file is written only when asked for
+(``unsigned``, for tests and migration). An installation holding sample data exports only as a sample
+export (``services.sample_data``).
+
 Failures raise ``ExportError`` (or ``KeyMissing``) with a sentence the chair can act on. Failures of the
 share itself (missing, read-only, full, vanishing) are ``ShareUnavailable``, which the window retries
 quietly later; whatever failed, no file is left under a final name.
@@ -36,12 +42,12 @@ from cpchair import fileio, settings
 from cpchair.domain import dates
 from cpchair.errors import ExportError
 from cpchair.gcpause import paused_gc
-from cpchair.interchange import FORMAT, FORMAT_VERSION
+from cpchair.interchange import FORMAT, FORMAT_VERSION, envelope_v2
 from cpchair.interchange.canonical import canonical_json
 from cpchair.interchange.names import export_file_name, parse_export_name
 from cpchair.interchange.records import deletion_marker, record_maker
 from cpchair.interchange.text import name_problem
-from cpchair.services import audit, pseudonym
+from cpchair.services import audit, keys, pseudonym, sample_data
 from cpchair.services.conferences import COMPLETE
 from cpchair.storage.models import Conference, ExportLog
 
@@ -64,6 +70,7 @@ class ExportResult:
     deleted: int
     payload_sha256: str
     pruned: tuple[str, ...] = ()
+    format_version: int = 1
 
     @property
     def record_count(self) -> int:
@@ -108,33 +115,35 @@ def ensure_identity(session: Session) -> tuple[str, str]:
     return settings.get(session, "chair_id"), settings.get(session, "device_id")
 
 
-def build_payload(session: Session, key: bytes) -> dict[str, list[dict[str, Any]]]:
+def build_payload(session: Session, key: bytes, *, sample: bool = False) -> dict[str, list[dict[str, Any]]]:
     """``{"conferences": [...], "deleted": [...]}``: completed, non-deleted records and deletion markers.
 
     Reads plain columns and parses ``answers`` itself (``type_coerce`` to text skips the ORM's per-row
     JSON processing), and shares one record maker so each case reference is hashed once. Rows are sorted
     by id here rather than by SQLite: the same order (UUIDs are ASCII, so code points and bytes agree),
-    without a temporary B-tree over 20,000 wide rows.
+    without a temporary B-tree over 20,000 wide rows. ``sample``: only the demo's sample conferences.
     """
-    rows = session.execute(
-        select(
-            Conference.id,
-            Conference.revision,
-            Conference.created_at,
-            Conference.updated_at,
-            type_coerce(Conference.answers, Text),
-        ).where(Conference.status == COMPLETE, Conference.deleted_at.is_(None))
-    ).all()
+    query = select(
+        Conference.id,
+        Conference.revision,
+        Conference.created_at,
+        Conference.updated_at,
+        type_coerce(Conference.answers, Text),
+    ).where(Conference.status == COMPLETE, Conference.deleted_at.is_(None))
+    if sample:
+        query = query.where(Conference.id.in_(sample_data.sample_ids_query()))
+    rows = session.execute(query).all()
     rows.sort(key=itemgetter(0))
     make = record_maker(key)
     loads = json.loads
     conferences = [make(i, r, c, u, loads(a)) for i, r, c, u, a in rows]
     del rows
-    markers = session.execute(
-        select(Conference.id, Conference.revision, Conference.deleted_at)
-        .where(Conference.deleted_at.is_not(None))
-        .order_by(Conference.id)
+    marker_query = select(Conference.id, Conference.revision, Conference.deleted_at).where(
+        Conference.deleted_at.is_not(None)
     )
+    if sample:
+        marker_query = marker_query.where(Conference.id.in_(sample_data.sample_ids_query()))
+    markers = session.execute(marker_query.order_by(Conference.id))
     deleted = [deletion_marker(conference_id=i, revision=r, deleted_at=d) for i, r, d in markers]
     return {"conferences": conferences, "deleted": deleted}
 
@@ -167,11 +176,23 @@ def highest_sequence_on_share(folder: Path, device_id: str) -> int:
     return highest
 
 
-def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> BuiltExport:
-    """The envelope of spec §2 and the file's UTF-8 bytes (no BOM).
+@dataclass(frozen=True)
+class Seal:
+    """What makes a version 2 file: the recipients to encrypt to and this installation's signing key."""
+
+    recipients: list[str]
+    signing_key: Any
+
+
+def build_export(
+    session: Session, *, key: bytes, now: str, sequence: int, seal: Seal | None = None, sample: bool = False
+) -> BuiltExport:
+    """The envelope of spec §2 and the file's UTF-8 bytes (no BOM); signed and encrypted (v2) with ``seal``.
 
     The payload is serialised once, canonically; the file is the envelope's other keys followed by
-    ``"payload": <those canonical bytes>``, so the digest is of exactly what the file holds.
+    ``"payload": <those canonical bytes>``, so the digest is of exactly what the file holds. For version 2
+    the same canonical bytes, with ``chair_name`` put in front, are the plaintext that is gzipped and
+    encrypted, and the digest is of them.
     """
     chair_name = (settings.get(session, "chair_name") or "").strip()
     if not chair_name:
@@ -184,7 +205,7 @@ def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> Bu
     if problem is not None:  # the coordinator's merge would refuse the file for it (interchange.text)
         raise ExportError(f"{problem[0].upper()}{problem[1:]}: correct it in Settings before exporting.")
     with paused_gc():
-        payload = build_payload(session, key)
+        payload = build_payload(session, key, sample=sample)
         payload_bytes = canonical_json(payload)
         conferences = len(payload["conferences"])
         del payload["conferences"]  # freed while the collector is still paused: nothing to scan
@@ -201,6 +222,15 @@ def build_export(session: Session, *, key: bytes, now: str, sequence: int) -> Bu
         "record_count": conferences + len(payload["deleted"]),
         "payload_sha256": hashlib.sha256(payload_bytes).hexdigest(),
     }
+    if seal is not None:
+        plain = envelope_v2.plain_payload_bytes(chair_name, payload_bytes)
+        del payload_bytes
+        envelope["payload_sha256"] = hashlib.sha256(plain).hexdigest()
+        signed, data = envelope_v2.seal_export(
+            envelope, plain, recipients=seal.recipients, signing_key=seal.signing_key
+        )
+        signed.pop("payload_age")  # the log and the result need the envelope's plain fields only
+        return BuiltExport({**signed, "chair_name": chair_name}, data, conferences, len(payload["deleted"]))
     head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     data = head[:-1] + b',"payload":' + payload_bytes + b"}"
     return BuiltExport(envelope, data, conferences, len(payload["deleted"]))
@@ -240,9 +270,20 @@ def resolve_folder(session: Session, folder: str | Path | None) -> Path:
 
 
 def export_now(
-    session: Session, folder: str | Path | None = None, *, now: str | None = None, key: bytes | None = None
+    session: Session,
+    folder: str | Path | None = None,
+    *,
+    now: str | None = None,
+    key: bytes | None = None,
+    unsigned: bool = False,
+    sample: bool = False,
 ) -> ExportResult:
     """Write one export file into ``folder`` (default: the shared folder setting) and log it.
+
+    Version 2 (signed, encrypted to the share's recipients) unless ``unsigned``; refused while no coordinator
+    is pinned or the recipients file is not signed by the pinned one (``keys.recipients_for_export``), and
+    while sample data and real work would mix (``sample_data.check_export``). ``sample`` exports the demo's
+    sample conferences only.
 
     Flushes but does not commit: the caller commits. A process killed between the write and that commit
     leaves a file the log does not know, so the next sequence also looks at this device's files in the
@@ -250,11 +291,16 @@ def export_now(
     """
     target = resolve_folder(session, folder)
     key = key if key is not None else pseudonym.load_key()
+    sample_data.check_export(session, key, sample=sample)
     if not target.is_dir():
         raise _share_error(FileNotFoundError(errno.ENOENT, "not found"), target, "")
+    seal = None
+    if not unsigned:
+        recipients = keys.recipients_for_export(session, target)
+        seal = Seal(recipients, keys.signing_key(session)[0])
     stamp = now or dates.utc_timestamp()
     sequence = next_sequence(session, target, settings.get(session, "device_id"))
-    built = build_export(session, key=key, now=stamp, sequence=sequence)
+    built = build_export(session, key=key, now=stamp, sequence=sequence, seal=seal, sample=sample)
     env = built.envelope
     name = export_file_name(env["chair_name"], env["device_id"], stamp, sequence)
     try:
@@ -291,6 +337,7 @@ def export_now(
         deleted=built.deleted,
         payload_sha256=env["payload_sha256"],
         pruned=pruned,
+        format_version=env["format_version"],
     )
 
 

@@ -1,5 +1,10 @@
 """The coordinator's merge (interchange-v1 §6.1): every chair's export files into one store.
 
+Version 2 files are verified and decrypted by the reader with the enrolled chairs' keys and the coordinator's
+identity (``trust``, read once per merge); version 1 files only with ``allow_unsigned``. Ownership (spec v2
+§4): a conference first merged from one ``chair_id`` is changed or deleted only by that chair's files, so a
+file claiming another chair's conferences is rejected whole, whatever its version.
+
 Rules, in short: records match on ``id``; a higher ``revision`` replaces the stored record, a lower one is
 stale and ignored; the same revision with the same content changes nothing; the same revision with
 different content is a conflict (the stored record stays, the incoming one is kept in ``merge_conflict``
@@ -41,6 +46,7 @@ from cpchair.domain.dates import utc_timestamp
 from cpchair.errors import CpchairError, DatabaseError, FormatError, NotFound
 from cpchair.gcpause import paused_gc
 from cpchair.interchange import files
+from cpchair.interchange.envelope_v2 import RECIPIENTS_FILE, Keyring
 from cpchair.interchange.reader import DEFAULT_MAX_BYTES, ExportFile, parse_export, read_bytes
 from cpchair.services import audit
 from cpchair.storage.db import begin_write, describe_error
@@ -111,15 +117,23 @@ class Conflict:
 def find_export_files(folder: str | Path) -> list[Path]:
     """Every regular ``*.json`` file below ``folder``, recursively, skipping folders whose name starts with
     ``.`` (the writers' ``.staging``, sync clients' hidden folders), in a stable order, never following a
-    link (see ``interchange.files``; ``merge_folder`` also reports what was passed over)."""
-    return files.find_export_files(folder).files
+    link (see ``interchange.files``; ``merge_folder`` also reports what was passed over). The coordinator's
+    recipients file at the top of the share is passed over: it is not an export (spec v2 §3)."""
+    return _exports(folder, files.find_export_files(folder).files)
+
+
+def _exports(folder: str | Path, found: list[Path]) -> list[Path]:
+    top = Path(folder)
+    return [p for p in found if not (p.name == RECIPIENTS_FILE and p.parent == top)]
 
 
 def merge_folder(
     session: Session,
     folder: str | Path,
     *,
-    allow_unsigned: bool = True,
+    allow_unsigned: bool = False,
+    recovery_identity: object | None = None,
+    identities: list | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_start: Callable[[int], None] | None = None,
     on_file: FileCallback | None = None,
@@ -131,15 +145,19 @@ def merge_folder(
     in the summary, as rejected with the reason, and never opened (``interchange.files``). ``on_start(n)``
     is told how many entries there are before the first ``on_file``.
 
-    ``allow_unsigned`` is accepted for the command line's sake: version 1 files are never signed, so they are
-    merged either way in this release (a later release that verifies signatures will require the flag).
+    Version 2 files are opened with the enrolled chairs' keys and the coordinator's identity (or
+    ``recovery_identity`` alone); version 1 files, which are never signed, only with ``allow_unsigned``.
+    ``identities``: the coordinator's identities when ``session`` is a shared store rather than this
+    installation's database (the private key stays with the installation).
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise NotFound(f"{folder} is not a folder: choose the shared export folder.")
     found = files.find_export_files(folder)
+    paths = _exports(folder, found.files)
+    keys = trust(session, recovery_identity, identities=identities)
     skipped = [FileOutcome(s.path, REJECTED, s.reason) for s in found.skipped]
-    total = len(skipped) + len(found.files)
+    total = len(skipped) + len(paths)
     if on_start is not None:
         on_start(total)
 
@@ -147,12 +165,32 @@ def merge_folder(
         if on_file is not None:
             on_file(done + len(skipped), total, outcome)
 
-    summary = merge_files(session, found.files, max_bytes=max_bytes, on_file=progress, on_wait=on_wait)
+    summary = merge_files(
+        session,
+        paths,
+        max_bytes=max_bytes,
+        on_file=progress,
+        on_wait=on_wait,
+        keys=keys,
+        allow_unsigned=allow_unsigned,
+    )
     for done, outcome in enumerate(skipped, start=1):  # reported once the merge holds the store
         if on_file is not None:
             on_file(done, total, outcome)
     summary.files[:0] = skipped
     return summary
+
+
+def trust(session: Session, recovery_identity: object | None = None, *, identities: list | None = None) -> Keyring:
+    """The keys a merge runs with, read once before it starts (see ``services.enrolment.merge_keyring``)."""
+    from cpchair.services.enrolment import merge_keyring
+
+    try:
+        return merge_keyring(session, recovery_identity, identities=identities)
+    except (OperationalError, InterfaceError) as exc:  # the store failed before the merge began: say so plainly
+        raise _stopped(exc) from exc
+    finally:
+        session.rollback()  # end the read-only transaction; the merge's own one starts afresh
 
 
 def merge_files(
@@ -162,6 +200,8 @@ def merge_files(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_file: FileCallback | None = None,
     on_wait: Callable[[], None] | None = None,
+    keys: Keyring | None = None,
+    allow_unsigned: bool = False,
 ) -> MergeSummary:
     """Merge ``paths`` in order, all in one transaction, committed at the end.
 
@@ -171,15 +211,18 @@ def merge_files(
     A failure of the database itself rolls the whole merge back; merging again is idempotent.
     Merges into one store are serialised (``storage.locks.merge_lock``): the second waits, ``on_wait``
     telling its caller so, or is told after a while. ``on_file(done, total, outcome)`` reports progress.
+    ``keys`` (read once by ``trust`` when not given) opens version 2 files; version 1 files only with
+    ``allow_unsigned``.
     """
     paths = [Path(p) for p in paths]
     summary = MergeSummary()
+    keys = keys if keys is not None else trust(session)
     try:
         with merge_lock(session, on_wait=on_wait):
             begin_write(session)
             for done, path in enumerate(paths, start=1):
                 with paused_gc():
-                    outcome = _merge_file(session, path, summary, max_bytes)
+                    outcome = _merge_file(session, path, summary, max_bytes, keys, allow_unsigned)
                 summary.files.append(outcome)
                 if on_file is not None:
                     on_file(done, len(paths), outcome)
@@ -201,17 +244,24 @@ def _stopped(exc: BaseException) -> DatabaseError:
 
 
 def merge_file(
-    session: Session, path: Path, summary: MergeSummary | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    session: Session,
+    path: Path,
+    summary: MergeSummary | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keys: Keyring | None = None,
+    allow_unsigned: bool = False,
 ) -> FileOutcome:
     """Check and apply one file, all or nothing, and commit. Counts go into ``summary``.
 
     The garbage collector stays paused from parsing to commit (see ``cpchair.gcpause``): re-enabled between
     the two, its next full pass walked the whole parsed file once more and found nothing to free."""
     summary = summary if summary is not None else MergeSummary()
+    keys = keys if keys is not None else trust(session)
     try:
         with merge_lock(session), paused_gc():
             begin_write(session)
-            outcome = _merge_file(session, path, summary, max_bytes)
+            outcome = _merge_file(session, path, summary, max_bytes, keys, allow_unsigned)
             session.commit()
     except (OperationalError, InterfaceError, OSError) as exc:
         session.rollback()
@@ -222,7 +272,9 @@ def merge_file(
     return outcome
 
 
-def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: int) -> FileOutcome:
+def _merge_file(
+    session: Session, path: Path, summary: MergeSummary, max_bytes: int, keys: Keyring, allow_unsigned: bool
+) -> FileOutcome:
     """Check and apply one file inside the caller's transaction (which commits or rolls back).
 
     The file's writes run in a savepoint: whatever its content provokes past the reader's checks rolls back
@@ -236,7 +288,7 @@ def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: 
         digest = hashlib.sha256(data).hexdigest()
         if _already_merged(session, digest):
             return FileOutcome(shown, UNCHANGED)
-        export = parse_export(data, path, sha256=digest)
+        export = parse_export(data, path, sha256=digest, keys=keys, allow_unsigned=allow_unsigned)
     except FormatError as exc:
         return FileOutcome(shown, REJECTED, getattr(exc, "reason", str(exc)))
     try:
@@ -258,6 +310,8 @@ def _merge_file(session: Session, path: Path, summary: MergeSummary, max_bytes: 
             )
             if status == MERGED:
                 audit.record_event(session, "merge", detail=_audit_detail(export, counts))
+    except _NotOwner as exc:  # raised before anything of the file was written (the savepoint undoes nothing)
+        return FileOutcome(shown, REJECTED, str(exc))
     except (OperationalError, InterfaceError, OSError, SQLAlchemyError) as exc:
         if not _data_error(session, exc):
             raise
@@ -306,26 +360,41 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[i : i + _CHUNK]
 
 
+class _NotOwner(Exception):
+    """The file would change or delete a conference another chair's files brought (spec v2 §4, ownership)."""
+
+
 def _apply(session: Session, export: ExportFile) -> tuple[int, int, int, int]:
-    """Write what is new in ``export``; returns (added, updated, deleted, conflicts)."""
+    """Write what is new in ``export``; returns (added, updated, deleted, conflicts).
+
+    Ownership first, before anything is written: a conference id first merged from one ``chair_id`` can be
+    changed or deleted only by files of that ``chair_id``, whether they are version 1 or 2; a file that tries
+    is rejected as a whole (``_NotOwner``)."""
     env = export.envelope
     conf_ids = [r["id"] for r in export.conferences]
     all_ids = conf_ids + [m["id"] for m in export.deleted]
     stored: dict[str, tuple[int, str]] = {}
     markers: dict[str, int] = {}
+    chair = env["chair_id"]
     known: set[tuple[str, int, str]] = set()
     # The statements are built once with an expanding parameter: SQLAlchemy caches their compiled form and
     # only spreads each chunk's ids at execution (``in_(list)`` coerced every id into a literal first).
     ids = bindparam("ids", expanding=True)
-    stored_q = select(conf_t.c.id, conf_t.c.revision, conf_t.c.content_sha256).where(conf_t.c.id.in_(ids))
-    markers_q = select(del_t.c.id, del_t.c.revision).where(del_t.c.id.in_(ids))
+    stored_q = select(conf_t.c.id, conf_t.c.revision, conf_t.c.content_sha256, conf_t.c.chair_id).where(
+        conf_t.c.id.in_(ids)
+    )
+    markers_q = select(del_t.c.id, del_t.c.revision, del_t.c.chair_id).where(del_t.c.id.in_(ids))
     known_q = select(conflict_t.c.conference_id, conflict_t.c.revision, conflict_t.c.content_sha256).where(
         conflict_t.c.conference_id.in_(ids)
     )
     for chunk in _chunks(all_ids):
-        for rid, rev, sha in session.execute(stored_q, {"ids": chunk}):
+        for rid, rev, sha, owner in session.execute(stored_q, {"ids": chunk}):
+            if owner != chair:
+                raise _NotOwner(f"conference {rid} belongs to another chair; this file may not change it")
             stored[rid] = (rev, sha)
-        for rid, rev in session.execute(markers_q, {"ids": chunk}):
+        for rid, rev, owner in session.execute(markers_q, {"ids": chunk}):
+            if owner != chair:
+                raise _NotOwner(f"conference {rid} belongs to another chair; this file may not change or delete it")
             markers[rid] = rev
     for chunk in _chunks(conf_ids):
         known.update(session.execute(known_q, {"ids": chunk}).tuples())

@@ -225,3 +225,26 @@ class ComparatorValue(Base):
     value: Mapped[float] = mapped_column(Float)
     source_file: Mapped[str] = mapped_column(String(255))
     imported_at: Mapped[str] = mapped_column(String(20))
+
+
+# --- keys and sample data (interchange-v2) ---------------------------------------------------------------
+
+
+class ChairKey(Base):
+    """A chair's signing key, enrolled by the coordinator after comparing its fingerprint (spec v2 §2)."""
+
+    __tablename__ = "chair_key"
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the raw 32 bytes
+    chair_id: Mapped[str] = mapped_column(String(36), index=True)
+    chair_name: Mapped[str] = mapped_column(String(200))
+    device_id: Mapped[str] = mapped_column(String(36))
+    enrolled_at: Mapped[str] = mapped_column(String(20))
+    revoked_at: Mapped[str | None] = mapped_column(String(20))
+
+
+class SampleConference(Base):
+    """A conference made by ``cpchair demo``: sample data, kept apart so it never reaches a real share."""
+
+    __tablename__ = "sample_conference"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)

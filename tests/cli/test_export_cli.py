@@ -24,20 +24,20 @@ def _prepare(db, *, key: bool = True) -> None:
         add_completed(s, 3)
         s.commit()
     if key:
-        pseudonym.install_demo_key()
+        pseudonym.save_key(bytes.fromhex("5e" * 32))
 
 
 def test_export_prints_the_path_of_a_valid_file(db, data_dir, tmp_path, capsys):
     _prepare(db)
     share = tmp_path / "share"
     share.mkdir()
-    assert main(["--data-dir", str(data_dir), "export", "--to", str(share)]) == 0
+    assert main(["--data-dir", str(data_dir), "export", "--to", str(share), "--unsigned"]) == 0
     printed = Path(capsys.readouterr().out.strip())
     assert printed.parent == share and printed.is_file()
     doc = json.loads(printed.read_text("utf-8"))
     jsonschema.Draft7Validator(load_schema()).validate(doc)
     assert doc["sequence"] == 1 and doc["record_count"] == 3
-    assert main(["--data-dir", str(data_dir), "export", "--to", str(share)]) == 0
+    assert main(["--data-dir", str(data_dir), "export", "--to", str(share), "--unsigned"]) == 0
     second = json.loads(Path(capsys.readouterr().out.strip()).read_text("utf-8"))
     assert second["sequence"] == 2 and second["device_id"] == doc["device_id"]
 
@@ -49,7 +49,7 @@ def test_without_to_the_shared_folder_setting_is_used(db, data_dir, tmp_path, ca
     with db.session() as s:
         settings.put(s, "shared_folder", str(share))
         s.commit()
-    assert main(["export"]) == 0
+    assert main(["export", "--unsigned"]) == 0
     assert Path(capsys.readouterr().out.strip()).parent == share
 
 
@@ -57,23 +57,24 @@ def test_missing_key_and_missing_folder_are_explained(db, data_dir, tmp_path, ca
     _prepare(db, key=False)
     share = tmp_path / "share"
     share.mkdir()
-    assert main(["export", "--to", str(share)]) == 1
+    assert main(["export", "--to", str(share), "--unsigned"]) == 1
     assert "Import the key file your coordinator gave you" in capsys.readouterr().err
-    pseudonym.install_demo_key()
-    assert main(["export", "--to", str(tmp_path / "missing")]) == 1
+    pseudonym.save_key(bytes.fromhex("5e" * 32))
+    assert main(["export", "--to", str(tmp_path / "missing"), "--unsigned"]) == 1
     assert "cannot be reached" in capsys.readouterr().err
     assert list(share.iterdir()) == []
 
 
 def test_demo_then_export_works_at_once_without_qt(tmp_path):
-    """The issue's promise, end to end in a fresh process: `cpchair demo` then `cpchair export --to`."""
+    """The issue's promise, end to end in a fresh process: `cpchair demo` then `cpchair export --to --sample`
+    (sample data is exported only when asked for as such; unsigned, as no coordinator is trusted)."""
     data, share = tmp_path / "data", tmp_path / "share"
     share.mkdir()
     code = (
         "import sys\n"
         "from cpchair.cli import main\n"
         f"assert main(['--data-dir', {str(data)!r}, 'demo', '--conferences', '40']) == 0\n"
-        f"rc = main(['--data-dir', {str(data)!r}, 'export', '--to', {str(share)!r}])\n"
+        f"rc = main(['--data-dir', {str(data)!r}, 'export', '--to', {str(share)!r}, '--sample', '--unsigned'])\n"
         "assert 'PySide6' not in sys.modules, 'the CLI imported Qt'\n"
         "sys.exit(rc)\n"
     )

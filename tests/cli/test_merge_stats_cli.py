@@ -22,7 +22,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_merge_json_output_and_exit_codes(data_dir, conformance, tmp_path, capsys):
-    code, out, _ = run(capsys, "merge", str(conformance / "share"), "--json")  # v1 files: flag not needed
+    code, out, _ = run(capsys, "merge", str(conformance / "share"), "--json", "--allow-unsigned")
     assert code == 0
     summary = json.loads(out)
     assert set(summary) == {"files", "added", "updated", "deleted", "conflicts"}
@@ -43,7 +43,7 @@ def test_merge_json_output_and_exit_codes(data_dir, conformance, tmp_path, capsy
 
 
 def test_merge_plain_output_names_each_file(data_dir, conformance, capsys):
-    code, out, _ = run(capsys, "merge", str(conformance / "bad"))
+    code, out, _ = run(capsys, "merge", str(conformance / "bad"), "--allow-unsigned")
     assert code == 3
     assert "rejected  " in out and "digest-mismatch.json: payload_sha256 does not match" in out
     assert "rejected 2" in out
@@ -73,7 +73,7 @@ def test_stats_default_period_is_the_current_reporting_year(data_dir, capsys):
 
 
 def test_stats_text_summary(data_dir, conformance, capsys):
-    run(capsys, "merge", str(conformance / "share"))
+    run(capsys, "merge", str(conformance / "share"), "--allow-unsigned")
     code, out, _ = run(capsys, "stats", "--from", "2024-04-01", "--to", "2025-03-31")
     assert code == 0
     assert "Conferences: 237" in out and "41 of 58 (70.7%)" in out and "median 12.5" in out
@@ -82,7 +82,8 @@ def test_stats_text_summary(data_dir, conformance, capsys):
 def test_merge_and_stats_never_import_qt(data_dir, conformance):
     script = (
         "import sys; from cpchair.cli import main; "
-        f"rc = main(['merge', {str(conformance / 'share')!r}, '--json']) or main(['stats', '--json']); "
+        f"rc = main(['merge', {str(conformance / 'share')!r}, '--json', '--allow-unsigned']) "
+        "or main(['stats', '--json']); "
         "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'; sys.exit(rc)"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

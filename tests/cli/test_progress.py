@@ -48,7 +48,9 @@ def test_demo_and_report_write_nothing_to_stderr_when_it_is_not_a_terminal(tmp_p
     )
     assert demo.returncode == 0 and demo.stderr == ""
     merged = subprocess.run(
-        [sys.executable, "-m", "cpchair", "merge", str(conformance / "share")], env=env, capture_output=True
+        [sys.executable, "-m", "cpchair", "merge", str(conformance / "share"), "--allow-unsigned"],
+        env=env,
+        capture_output=True,
     )
     assert merged.returncode == 0, merged.stderr
     report = subprocess.run(

@@ -51,7 +51,7 @@ def world(tmp_path_factory):
     share.mkdir()
     (share / "z-neighbour.json").write_bytes(neighbour)
     with db.session() as s:
-        first = merge.merge_folder(s, share)
+        first = merge.merge_folder(s, share, allow_unsigned=True)
     assert [f.status for f in first.files] == ["merged"]
     yield {"db": db, "share": share, "template": template, "neighbour_ids": {r["id"] for r in records[3:6]}}
     db.dispose()
@@ -263,7 +263,7 @@ def test_every_mutated_file_is_merged_or_refused_with_a_reason_and_a_refused_fil
     db = world["db"]
     with db.session() as s:
         before = dump(s)
-        summary = merge.merge_folder(s, case)  # any exception fails the test: none may escape
+        summary = merge.merge_folder(s, case, allow_unsigned=True)  # any exception fails the test: none may escape
         after = dump(s)
         ids = set(s.scalars(select(MergedConference.id)))
     fuzzed, neighbour = summary.files
@@ -324,7 +324,7 @@ def test_a_database_fault_at_any_point_stops_the_merge_cleanly_and_the_next_run_
         event.listen(db.engine, "do_execute", failing)
         event.listen(db.engine, "do_executemany", failing)
         try:
-            outcome = merge.merge_folder(s, case)
+            outcome = merge.merge_folder(s, case, allow_unsigned=True)
             stopped = None
         except DatabaseError as exc:
             stopped = str(exc)
@@ -337,7 +337,7 @@ def test_a_database_fault_at_any_point_stops_the_merge_cleanly_and_the_next_run_
             assert [f.status for f in outcome.files] == ["merged"] * files
         for ids in ids_by_file:  # each file is in whole or not at all
             assert stored(s, ids) in (0, len(ids))
-        again = merge.merge_folder(s, case)
+        again = merge.merge_folder(s, case, allow_unsigned=True)
         assert {f.status for f in again.files} <= {"merged", "unchanged"}
         for ids in ids_by_file:
             assert stored(s, ids) == len(ids)

@@ -28,6 +28,22 @@ def prepare(share: str) -> None:
         settings.put(s, "role", "coordinator")
         settings.put(s, "shared_folder", share)
         settings.put(s, "first_run_done", True)
+        # a coordinator who also chairs, with signed exports: the demo's conferences stand for real work (a
+        # real key), its own recipients file trusted and its own key enrolled, so its syncs merge
+        from pathlib import Path
+
+        from sqlalchemy import delete
+
+        from cpchair.services import enrolment, keys, pseudonym
+        from cpchair.storage.models import SampleConference
+
+        s.execute(delete(SampleConference))
+        pseudonym.save_key(bytes.fromhex("5e" * 32))
+        made = keys.coordinator_init(s, share, Path(share).parent / "recovery.txt")
+        keys.trust(s, share, made.kid)
+        own = Path(share).parent / "own-key.json"
+        keys.write_chair_key(s, own)
+        enrolment.enrol(s, enrolment.read_key_file(own))
         s.commit()
     db.dispose()
 

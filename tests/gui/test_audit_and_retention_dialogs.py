@@ -14,6 +14,7 @@ from cpchair.gui import prompts
 from cpchair.gui.dialogs.audit_log import AuditLogDialog
 from cpchair.gui.dialogs.retention_dialog import RetentionDialog
 from cpchair.services import audit, conferences, export, pseudonym
+from tests.trust_setup import SERVICE_KEY
 
 from .conftest import TODAY
 
@@ -71,7 +72,7 @@ def test_a_tampered_log_is_named_in_the_dialog(chair_settings, qtbot):
 def expired(chair_settings, tmp_path):
     """One conference where no plan followed, 2024 (long expired by TODAY, exported), and one still on a plan."""
     db = chair_settings
-    pseudonym.install_demo_key()
+    pseudonym.save_key(SERVICE_KEY)  # a real key: the demo key never keys real work
     with db.session() as s, s.begin():
         old = conferences.create(
             s,
@@ -88,7 +89,7 @@ def expired(chair_settings, tmp_path):
         settings.put(s, "chair_name", "Sam Taylor")
         share = tmp_path / "share"
         share.mkdir()
-        export.export_now(s, share, now="2025-06-01T00:00:00Z")
+        export.export_now(s, share, now="2025-06-01T00:00:00Z", unsigned=True)
     return db, old, current
 
 

@@ -37,6 +37,7 @@ def workspace(qtbot, db, monkeypatch, share):
     chosen = []
     monkeypatch.setattr(merge_panel, "choose_folder", lambda _parent, start: chosen.append(start) or str(share))
     w = CoordinatorWorkspace(db, today=TODAY)
+    w.merge_panel.allow_unsigned.setChecked(True)  # the conformance share holds version 1 files
     w.chosen = chosen
     qtbot.addWidget(w)
     w.resize(1366, 768)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import jsonschema
 from interchange.answers import add_completed
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
@@ -15,19 +15,37 @@ from cpchair import settings
 from cpchair.gui.sync import key_dialog
 from cpchair.gui.sync.key_dialog import KeyImportDialog
 from cpchair.gui.sync.panel import UNREACHABLE, SyncPanel, describe_last_export
-from cpchair.interchange.schema_build import load_schema
-from cpchair.services import pseudonym
+from cpchair.interchange import envelope_v2
+from cpchair.services import keys, pseudonym
+from tests.trust_setup import SERVICE_KEY, installation
 
 
-def _chair(db, share: Path | None, *, key: bool = True, conferences: int = 2) -> None:
+def _coordinator(share: Path) -> str:
+    """The service's coordinator makes its keys and publishes the signed recipients file into ``share``."""
+    share.mkdir(parents=True, exist_ok=True)
+    with installation(share.parent / f"coordinator-{share.name}") as cdb, cdb.session() as s:
+        kid = keys.coordinator_init(s, share, share.parent / f"recovery-{share.name}.txt").kid
+        s.commit()
+    return kid
+
+
+def _chair(
+    db, share: Path | None, *, key: bool = True, conferences: int = 2, published: Path | None = None, trust: bool = True
+) -> None:
+    """A chair with a name, conferences and (``key``) the service's key, who trusts the coordinator whose
+    recipients file is in ``published`` (by default the share itself)."""
+    source = published or share
+    kid = _coordinator(source) if source is not None and trust else None
     with db.session() as s:
         settings.put(s, "chair_name", "Sam Taylor")
         if share is not None:
             settings.put(s, "shared_folder", str(share))
         add_completed(s, conferences)
+        if kid:
+            keys.trust(s, source, kid)
         s.commit()
     if key:
-        pseudonym.install_demo_key()
+        pseudonym.save_key(SERVICE_KEY)
 
 
 def _panel(qtbot, db) -> SyncPanel:
@@ -41,7 +59,7 @@ def _panel(qtbot, db) -> SyncPanel:
 
 
 def _exports(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.json"))
+    return sorted(p for p in folder.glob("*.json") if p.name != envelope_v2.RECIPIENTS_FILE)
 
 
 def test_sync_button_writes_a_valid_export_and_shows_when(qtbot, db, tmp_path):
@@ -55,7 +73,7 @@ def test_sync_button_writes_a_valid_export_and_shows_when(qtbot, db, tmp_path):
     result = blocker.args[0]
     assert _exports(share) == [result.path]
     doc = json.loads(result.path.read_text("utf-8"))
-    jsonschema.Draft7Validator(load_schema()).validate(doc)
+    assert set(doc) == envelope_v2.ENVELOPE_KEYS and doc["format_version"] == 2  # signed and encrypted
     assert doc["record_count"] == 2
     assert panel.status_label.text().startswith("Last export: today ")
     assert panel.status_label.toolTip() == str(result.path)
@@ -79,7 +97,8 @@ def test_a_completed_conference_is_exported_automatically_once_for_a_burst(qtbot
 
 def test_unreachable_share_is_reported_quietly_and_retried_until_it_is_back(qtbot, db, tmp_path):
     share = tmp_path / "mapped-drive" / "cpchair"  # not there: the drive is disconnected
-    _chair(db, share)
+    published = tmp_path / "when-connected"  # the coordinator's files, as the share holds them
+    _chair(db, share, published=published)
     panel = _panel(qtbot, db)
     with qtbot.waitSignal(panel.export_failed, timeout=10_000):
         panel.conference_changed("any")
@@ -91,7 +110,7 @@ def test_unreachable_share_is_reported_quietly_and_retried_until_it_is_back(qtbo
     with qtbot.waitSignal(panel.export_failed, timeout=10_000):  # a second try, still not there
         pass
     assert panel.retry_timer.isActive()
-    share.mkdir(parents=True)  # the drive is back
+    shutil.copytree(published, share)  # the drive is back
     with qtbot.waitSignal(panel.export_finished, timeout=10_000):
         pass
     assert len(_exports(share)) == 1
@@ -110,7 +129,7 @@ def test_missing_key_is_shown_and_the_export_follows_the_import(qtbot, db, tmp_p
     assert "key file your coordinator" in panel.status_label.toolTip()
     assert not panel.retry_timer.isActive()
     assert _exports(share) == []
-    pseudonym.install_demo_key()  # the chair imports the key (Settings > key dialog)
+    pseudonym.save_key(SERVICE_KEY)  # the chair imports the key (Settings > key dialog)
     with qtbot.waitSignal(panel.export_finished, timeout=10_000):
         pass
     assert len(_exports(share)) == 1 and not panel.key_timer.isActive()
@@ -199,3 +218,21 @@ def test_replacing_a_real_key_asks_first(qtbot, db, tmp_path, monkeypatch):
     assert dialog.import_from(second) is None
     assert len(asked) == 1
     assert pseudonym.load_key() == pseudonym.parse_key_text(first.read_text("utf-8"))
+
+
+def test_no_trusted_coordinator_is_shown_and_the_export_follows_the_trust(qtbot, db, tmp_path):
+    share = tmp_path / "share"
+    _chair(db, share, trust=False)
+    kid = _coordinator(share)
+    panel = _panel(qtbot, db)
+    with qtbot.waitSignal(panel.export_failed, timeout=10_000):
+        panel.request_export()
+    assert panel.status_label.text() == "Not exported: no coordinator trusted yet"
+    assert "compare your coordinator's fingerprint" in panel.status_label.toolTip()
+    assert _exports(share) == [] and not panel.retry_timer.isActive()
+    with db.session() as s:  # the chair trusts the coordinator (Settings > Trust coordinator)
+        keys.trust(s, share, kid)
+        s.commit()
+    with qtbot.waitSignal(panel.export_finished, timeout=10_000):
+        pass
+    assert len(_exports(share)) == 1 and not panel.key_timer.isActive()

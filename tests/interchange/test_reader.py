@@ -151,9 +151,9 @@ def test_wrong_digest_and_record_count(doc):
 def test_not_an_export_and_newer_versions(doc):
     assert "not a cpchair export" in rejected(b'{"hello": 1}')
     assert "not a cpchair export" in rejected(b"[1, 2]")
-    doc["format_version"] = 2
+    doc["format_version"] = 3
     reason = rejected(encode(doc))
-    assert "newer cpchair" in reason and "version 2" in reason
+    assert "newer cpchair" in reason and "version 3" in reason
     doc["format_version"] = "1"
     assert "format_version" in rejected(encode(doc))
     doc["format_version"] = True

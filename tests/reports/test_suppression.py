@@ -264,7 +264,7 @@ def conformance_dash(tmp_path_factory):
     db = open_database(tmp / "c.db")
     try:
         with db.session() as s:
-            merge_folder(s, tmp / "share")
+            merge_folder(s, tmp / "share", allow_unsigned=True)
         with db.session() as s:
             return dashboard.load_dashboard(s, date(2024, 4, 1), date(2025, 3, 31), today=TODAY)
     finally:

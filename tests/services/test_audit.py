@@ -15,6 +15,7 @@ from cpchair import paths, settings
 from cpchair.cli import main
 from cpchair.services import audit, conferences, export, merge, pseudonym
 from services.records import valid_answers
+from tests.trust_setup import SERVICE_KEY
 
 
 def _raw() -> sqlite3.Connection:
@@ -29,7 +30,7 @@ def _drop_triggers(conn: sqlite3.Connection) -> None:
 @pytest.fixture
 def history(db, tmp_path):
     """A chair's day: three conferences created and completed, one changed, one deleted, one export."""
-    pseudonym.install_demo_key()
+    pseudonym.save_key(SERVICE_KEY)  # a real key: the demo key never keys real work
     with db.session() as s, s.begin():
         settings.put(s, "chair_name", "Sam Taylor")
         ids = []
@@ -43,7 +44,7 @@ def history(db, tmp_path):
     share = tmp_path / "share"
     share.mkdir()
     with db.session() as s, s.begin():
-        export.export_now(s, share, now="2030-01-01T00:00:00Z")
+        export.export_now(s, share, now="2030-01-01T00:00:00Z", unsigned=True)
     return ids
 
 
@@ -165,17 +166,17 @@ def test_cli_verify_and_list(db, history, capsys):
 def test_a_merged_file_and_a_resolved_conflict_are_entries(db, tmp_path):
     from interchange.answers import add_completed
 
-    pseudonym.install_demo_key()
+    pseudonym.save_key(SERVICE_KEY)  # a real key: the demo key never keys real work
     share = tmp_path / "share"
     share.mkdir()
     with db.session() as s:
         settings.put(s, "chair_name", "Chair One")
         add_completed(s, 2)
         s.commit()
-        export.export_now(s, share)
+        export.export_now(s, share, unsigned=True)
         s.commit()
     with db.session() as s:
-        summary = merge.merge_folder(s, share)
+        summary = merge.merge_folder(s, share, allow_unsigned=True)
         assert summary.added == 2
         merges = [e for e in audit.entries(s) if e.action == "merge"]
     assert len(merges) == 1 and merges[0].detail["added"] == 2 and merges[0].detail["sequence"] == 1

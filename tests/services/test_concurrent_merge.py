@@ -37,7 +37,7 @@ def big_share(tmp_path_factory) -> Path:
 
 def start_merge(share: Path, data: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "cpchair", "--data-dir", str(data), "merge", str(share), "--json"],
+        [sys.executable, "-m", "cpchair", "--data-dir", str(data), "merge", str(share), "--json", "--allow-unsigned"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -90,7 +90,7 @@ def test_a_merge_that_waits_too_long_is_told_plainly_and_changes_nothing(big_sha
             db.session() as s,
             pytest.raises(locks.MergeBusy) as info,
         ):
-            merge.merge_folder(s, big_share, on_wait=lambda: told.append("waiting"))
+            merge.merge_folder(s, big_share, allow_unsigned=True, on_wait=lambda: told.append("waiting"))
         assert told == ["waiting"]
         assert str(info.value).startswith(f"Another merge into this store (process {os.getpid()}, since ")
         assert "Nothing was merged from here: try again when it has finished." in str(info.value)
@@ -122,6 +122,7 @@ def test_the_app_says_it_waits_for_another_merge_then_says_it_gave_up(qtbot, db,
 
     monkeypatch.setattr(locks, "MERGE_WAIT_SECONDS", 1)
     panel = MergePanel(db)
+    panel.allow_unsigned.setChecked(True)  # these test files are version 1 (unsigned)
     qtbot.addWidget(panel)
     panel.folder.setText(str(big_share))
     with db.session() as s, locks.merge_lock(s):

@@ -34,6 +34,8 @@ from cpchair.services.pseudonym import KeyMissing
 from cpchair.storage.models import ExportLog
 
 NOW = "2026-11-20T14:02:03Z"
+#: a real (not the demo) pseudonymisation key: the demo key never keys real conferences
+TEST_KEY = bytes.fromhex("5e" * 32)
 
 
 @pytest.fixture
@@ -46,7 +48,7 @@ def share(tmp_path) -> Path:
 @pytest.fixture
 def ready(session):
     """A chair with a name, the demo key, three completed conferences, a draft and a deleted one."""
-    pseudonym.install_demo_key()
+    pseudonym.save_key(TEST_KEY)
     settings.put(session, "chair_name", "Siân O'Brien")
     ids = add_completed(session, 3)
     svc.create(session, varied_answers(10))  # a draft: never exported
@@ -75,7 +77,7 @@ def logged(session) -> list[int]:
 
 
 def test_export_is_valid_pseudonymous_and_complete(session, ready, share):
-    result = export.export_now(session, share, now=NOW)
+    result = export.export_now(session, share, now=NOW, unsigned=True)
     session.commit()
 
     assert finals(share) == [result.path]
@@ -117,9 +119,9 @@ def test_export_is_valid_pseudonymous_and_complete(session, ready, share):
 
 
 def test_two_exports_have_consecutive_sequences_and_the_same_identities(session, ready, share):
-    first = export.export_now(session, share, now=NOW)
+    first = export.export_now(session, share, now=NOW, unsigned=True)
     session.commit()
-    second = export.export_now(session, share, now=NOW)  # same second: the sequence keeps names unique
+    second = export.export_now(session, share, now=NOW, unsigned=True)  # same second: the sequence keeps names unique
     session.commit()
     a, b = (json.loads(r.path.read_text("utf-8")) for r in (first, second))
     assert (a["sequence"], b["sequence"]) == (1, 2)
@@ -131,12 +133,12 @@ def test_two_exports_have_consecutive_sequences_and_the_same_identities(session,
 
 
 def test_a_changed_record_travels_with_a_higher_revision(session, ready, share):
-    first = json.loads(export.export_now(session, share, now=NOW).path.read_text("utf-8"))
+    first = json.loads(export.export_now(session, share, now=NOW, unsigned=True).path.read_text("utf-8"))
     cid = ready["completed"][0]
     answers = svc.get(session, cid).answers
     answers["team_manager_attendance"] = "attended"
     svc.save(session, cid, answers)
-    second = json.loads(export.export_now(session, share).path.read_text("utf-8"))
+    second = json.loads(export.export_now(session, share, unsigned=True).path.read_text("utf-8"))
     rev = {d["sequence"]: next(c for c in d["payload"]["conferences"] if c["id"] == cid) for d in (first, second)}
     assert rev[2]["revision"] == rev[1]["revision"] + 1
     assert rev[1]["team_manager_attendance"] == "not_invited" and rev[2]["team_manager_attendance"] == "attended"
@@ -147,29 +149,29 @@ def test_missing_key_tells_the_chair_to_import_the_coordinators_key(session, sha
     add_completed(session, 1)
     assert not pseudonym.has_key()
     with pytest.raises(KeyMissing, match="key file your coordinator"):
-        export.export_now(session, share)
+        export.export_now(session, share, unsigned=True)
     assert finals(share) == [] and logged(session) == []
 
 
 def test_missing_chair_name_and_missing_folder_setting_are_explained(session, share):
-    pseudonym.install_demo_key()
+    pseudonym.save_key(TEST_KEY)
     with pytest.raises(ExportError, match="your name"):
-        export.export_now(session, share)
+        export.export_now(session, share, unsigned=True)
     settings.put(session, "chair_name", "A Chair")
     with pytest.raises(ExportError, match="No shared export folder"):
-        export.export_now(session)
+        export.export_now(session, unsigned=True)
     settings.put(session, "shared_folder", str(share))
-    assert export.export_now(session).path.parent == share  # the setting is the default folder
+    assert export.export_now(session, unsigned=True).path.parent == share  # the setting is the default folder
 
 
 def test_missing_folder_is_reported_as_unreachable_and_consumes_no_sequence(session, ready, tmp_path):
     gone = tmp_path / "Z-drive" / "cpchair"
     with pytest.raises(export.ShareUnavailable, match="cannot be reached"):
-        export.export_now(session, gone)
+        export.export_now(session, gone, unsigned=True)
     assert not gone.exists()  # never made: a missing share is not created locally
     assert logged(session) == [] and settings.get(session, "last_export_at") == ""
     gone.mkdir(parents=True)
-    assert export.export_now(session, gone).sequence == 1
+    assert export.export_now(session, gone, unsigned=True).sequence == 1
 
 
 def test_read_only_share_leaves_nothing_and_says_so(session, ready, share, monkeypatch):
@@ -178,7 +180,7 @@ def test_read_only_share_leaves_nothing_and_says_so(session, ready, share, monke
 
     monkeypatch.setattr(fileio.os, "replace", denied)
     with pytest.raises(export.ShareUnavailable, match="not allowed to write"):
-        export.export_now(session, share)
+        export.export_now(session, share, unsigned=True)
     assert finals(share) == [] and staged(share) == [] and logged(session) == []
 
 
@@ -192,7 +194,7 @@ def test_read_only_staging_folder_is_reported_too(session, ready, share, monkeyp
 
     monkeypatch.setattr("builtins.open", open_denied)
     with pytest.raises(export.ShareUnavailable, match="not allowed to write"):
-        export.export_now(session, share)
+        export.export_now(session, share, unsigned=True)
     assert finals(share) == []
 
 
@@ -225,9 +227,9 @@ def test_full_share_leaves_no_partial_file(session, ready, share, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr("builtins.open", open_full)
         with pytest.raises(export.ShareUnavailable, match="is full"):
-            export.export_now(session, share)
+            export.export_now(session, share, unsigned=True)
     assert finals(share) == [] and staged(share) == [] and logged(session) == []
-    assert export.export_now(session, share).sequence == 1  # space freed: the next try works
+    assert export.export_now(session, share, unsigned=True).sequence == 1  # space freed: the next try works
 
 
 def test_share_vanishing_mid_write(session, ready, share, monkeypatch):
@@ -239,7 +241,7 @@ def test_share_vanishing_mid_write(session, ready, share, monkeypatch):
 
     monkeypatch.setattr(fileio.os, "fsync", fsync_then_unplug)
     with pytest.raises(export.ShareUnavailable, match="cannot be reached"):
-        export.export_now(session, share)
+        export.export_now(session, share, unsigned=True)
     assert logged(session) == [] and not share.exists()
 
 
@@ -249,14 +251,14 @@ def test_crash_after_the_staging_write_leaves_no_file_under_a_final_name(session
 
     monkeypatch.setattr(fileio.os, "replace", crash)
     with pytest.raises(RuntimeError):
-        export.export_now(session, share)
+        export.export_now(session, share, unsigned=True)
     assert finals(share) == [] and staged(share) == []
 
 
 def test_killed_process_leaves_only_an_ignored_staging_file_which_is_later_cleared(db, share, data_dir):
     """A real crash: the process dies between fsync and rename, so nothing can clean up."""
     with db.session() as s:
-        pseudonym.install_demo_key()
+        pseudonym.save_key(TEST_KEY)
         settings.put(s, "chair_name", "A Chair")
         settings.get(s, "device_id")
         add_completed(s, 2)
@@ -270,7 +272,7 @@ def test_killed_process_leaves_only_an_ignored_staging_file_which_is_later_clear
         fileio.os.replace = lambda src, dst: os._exit(9)
         db = open_database()
         with db.session() as s:
-            export.export_now(s, {str(share)!r})
+            export.export_now(s, {str(share)!r}, unsigned=True)
         """
     )
     env = {**os.environ, "CPCHAIR_DATA_DIR": str(data_dir)}
@@ -282,30 +284,32 @@ def test_killed_process_leaves_only_an_ignored_staging_file_which_is_later_clear
     # the next export works, and clears this device's stale staging file once it is old
     os.utime(leftovers[0], (0, 0))
     with db.session() as s:
-        result = export.export_now(s, share)
+        result = export.export_now(s, share, unsigned=True)
         s.commit()
     assert finals(share) == [result.path] and result.sequence == 1  # no file was published: 1 is still free
     assert staged(share) == []
 
 
 def test_a_restored_database_takes_the_next_sequence_after_the_files_on_the_share(session, ready, share):
-    first = export.export_now(session, share, now=NOW)
+    first = export.export_now(session, share, now=NOW, unsigned=True)
     session.rollback()  # e.g. a restored database: the log forgets, the share remembers
-    second = export.export_now(session, share, now=NOW)  # the same second
+    second = export.export_now(session, share, now=NOW, unsigned=True)  # the same second
     assert second.sequence == 2 and second.path != first.path
     assert sorted(finals(share)) == sorted([first.path, second.path])
 
 
 def test_an_existing_file_is_never_overwritten(session, ready, share, monkeypatch):
-    first = export.export_now(session, share, now=NOW)
+    first = export.export_now(session, share, now=NOW, unsigned=True)
     session.rollback()
     victim = first.path.read_bytes()
     with monkeypatch.context() as m, pytest.raises(ExportError, match="never overwrites"):
         m.setattr(export, "next_sequence", lambda *_a: 1)  # another writer took the name meanwhile
-        export.export_now(session, share, now=NOW)
+        export.export_now(session, share, now=NOW, unsigned=True)
     assert first.path.read_bytes() == victim
     assert finals(share) == [first.path] and staged(share) == []
-    assert export.export_now(session, share, now="2026-11-20T14:02:04Z").sequence == 2  # a second later: fine
+    assert (
+        export.export_now(session, share, now="2026-11-20T14:02:04Z", unsigned=True).sequence == 2
+    )  # a second later: fine
 
 
 def test_windows_sharing_violations_are_retried_briefly(session, ready, share, monkeypatch):
@@ -323,7 +327,7 @@ def test_windows_sharing_violations_are_retried_briefly(session, ready, share, m
     monkeypatch.setattr(fileio, "IS_WINDOWS", True)
     monkeypatch.setattr(fileio, "RETRY_DELAYS", (0.0, 0.0, 0.0))
     monkeypatch.setattr(fileio.os, "replace", busy_twice)
-    result = export.export_now(session, share)
+    result = export.export_now(session, share, unsigned=True)
     assert len(calls) == 3 and finals(share) == [result.path]
 
 
@@ -359,7 +363,7 @@ def test_sharing_violations_give_up_after_the_retries_and_other_errors_are_not_r
 def test_the_writer_prunes_only_its_own_old_files_keeping_the_newest_five(session, ready, share):
     other_device = share / "cpchair-someone-else-1234abcd-20200101T000000Z-000001.json"
     other_device.write_text("{}")
-    written = [export.export_now(session, share, now=f"2026-11-20T14:0{i}:00Z") for i in range(7)]
+    written = [export.export_now(session, share, now=f"2026-11-20T14:0{i}:00Z", unsigned=True) for i in range(7)]
     session.commit()
     conflict_copy = share / (written[-1].path.stem + " (1).json")
     shutil.copy(written[-1].path, conflict_copy)
@@ -370,9 +374,9 @@ def test_the_writer_prunes_only_its_own_old_files_keeping_the_newest_five(sessio
 
 def test_a_file_that_cannot_be_pruned_does_not_fail_the_export(session, ready, share, monkeypatch):
     for i in range(5):
-        export.export_now(session, share, now=f"2026-11-20T14:0{i}:00Z")
+        export.export_now(session, share, now=f"2026-11-20T14:0{i}:00Z", unsigned=True)
     monkeypatch.setattr(fileio, "remove_quietly", lambda path: False)  # held open by a reader
-    result = export.export_now(session, share, now="2026-11-20T14:09:00Z")
+    result = export.export_now(session, share, now="2026-11-20T14:09:00Z", unsigned=True)
     assert result.pruned == () and len(finals(share)) == 6
 
 
@@ -380,7 +384,7 @@ def test_status_reports_what_the_window_shows(session, ready, share):
     st = export.status(session)
     assert (st.last_export_at, st.has_key) == ("", True)
     settings.put(session, "shared_folder", str(share))
-    result = export.export_now(session, now=NOW)
+    result = export.export_now(session, now=NOW, unsigned=True)
     st = export.status(session)
     assert (st.shared_folder, st.last_export_at, st.last_export_path) == (str(share), NOW, str(result.path))
 
@@ -393,7 +397,7 @@ def test_the_coordinators_reader_accepts_what_the_writer_wrote(session, ready, s
     """The other side of the contract: the merge's strict reader (schema, digest, §4 rules) takes the file."""
     from cpchair.interchange import reader
 
-    result = export.export_now(session, share, now=NOW)
+    result = export.export_now(session, share, now=NOW, unsigned=True)
     parsed = reader.read_export(result.path)
     assert parsed.chair_id == settings.get(session, "chair_id")
     assert sorted(c["id"] for c in parsed.conferences) == sorted(ready["completed"])
@@ -402,10 +406,10 @@ def test_the_coordinators_reader_accepts_what_the_writer_wrote(session, ready, s
 
 
 def test_an_installation_with_nothing_completed_exports_an_empty_snapshot(session, share):
-    pseudonym.install_demo_key()
+    pseudonym.save_key(TEST_KEY)
     settings.put(session, "chair_name", "New Chair")
     svc.create(session, varied_answers(0))  # only a draft
-    doc = json.loads(export.export_now(session, share).path.read_text("utf-8"))
+    doc = json.loads(export.export_now(session, share, unsigned=True).path.read_text("utf-8"))
     jsonschema.Draft7Validator(load_schema()).validate(doc)
     assert doc["payload"] == {"conferences": [], "deleted": []} and doc["record_count"] == 0
 
@@ -421,7 +425,7 @@ def _fixed_installation(session) -> None:
 
     from cpchair.storage.models import Conference
 
-    pseudonym.install_demo_key()
+    pseudonym.save_key(TEST_KEY)
     settings.put(session, "chair_name", "Siân O'Brien")
     rows = []
     for i in range(40):

@@ -70,7 +70,7 @@ def test_a_lone_surrogate_in_the_chair_name_is_refused_and_the_file_beside_it_me
     (share / "b-good.json").write_text(json.dumps(valid(records, 1)), "utf-8")
     data = tmp_path / "data"
 
-    first = cli("merge", str(share), data=data)
+    first = cli("merge", str(share), "--allow-unsigned", data=data)
     assert first.returncode == 3, first.stderr
     assert "Traceback" not in first.stderr
     assert "a-crafted.json: it contains text that is not valid Unicode" in first.stdout
@@ -79,7 +79,7 @@ def test_a_lone_surrogate_in_the_chair_name_is_refused_and_the_file_beside_it_me
     assert "added 3" in first.stdout
 
     (share / "c-later.json").write_text(json.dumps(valid(records, 2)), "utf-8")
-    second = cli("merge", str(share), "--json", data=data)
+    second = cli("merge", str(share), "--allow-unsigned", "--json", data=data)
     assert second.returncode == 3 and "Traceback" not in second.stderr
     statuses = {Path(f["path"]).name: f["status"] for f in json.loads(second.stdout)["files"]}
     assert statuses == {"a-crafted.json": "rejected", "b-good.json": "unchanged", "c-later.json": "merged"}
@@ -122,7 +122,7 @@ def test_invalid_utf8_bytes_are_refused_and_name_the_position(records, session, 
     (share / "encoded-surrogate.json").write_bytes(good.replace(b'"Chair 1"', b'"Chair \xed\xa0\x80"'))
     (share / "latin1.json").write_bytes(good.replace(b'"Chair 1"', b'"Sian \xe9"'))
     (share / "z-good.json").write_bytes(json.dumps(valid(records, 1)).encode())
-    summary = merge.merge_folder(session, share)
+    summary = merge.merge_folder(session, share, allow_unsigned=True)
     outcome = {Path(f.path).name: f for f in summary.files}
     for name in ("overlong.json", "encoded-surrogate.json", "latin1.json"):
         assert outcome[name].status == "rejected"
@@ -154,7 +154,7 @@ def test_a_chair_name_that_could_mislead_or_break_the_display_is_refused(records
     share.mkdir()
     (share / "named.json").write_bytes(with_bad_chair_name(records, 0, name))
     (share / "z-good.json").write_bytes(json.dumps(valid(records, 1)).encode())
-    summary = merge.merge_folder(session, share)
+    summary = merge.merge_folder(session, share, allow_unsigned=True)
     named, good = summary.files
     assert named.status == "rejected"
     if expected:
@@ -198,7 +198,9 @@ def test_links_fifos_devices_and_byte_names_are_passed_over_with_reasons_and_nev
         f.write(json.dumps(valid(records, 3)).encode())
     data = tmp_path / "data"
 
-    result = cli("merge", str(share), "--json", data=data, timeout=60)  # a FIFO that blocked would time out
+    result = cli(
+        "merge", str(share), "--allow-unsigned", "--json", data=data, timeout=60
+    )  # a FIFO that blocked would time out
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     outcome = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
@@ -211,7 +213,7 @@ def test_links_fifos_devices_and_byte_names_are_passed_over_with_reasons_and_nev
     assert "folder's name is not valid text" in outcome["folder-\\xe9"]["reason"]
     assert "secret.json" not in result.stdout and "c.json" not in result.stdout
 
-    plain = cli("merge", str(share), data=data, timeout=60)  # the text output prints every name too
+    plain = cli("merge", str(share), "--allow-unsigned", data=data, timeout=60)  # the text output prints every name too
     assert plain.returncode == 3 and "Traceback" not in plain.stderr
     assert "bad-\\xff\\xfe-name.json: the file's name is not valid text" in plain.stdout
     assert "added 0" in plain.stdout and "rejected 8" in plain.stdout
@@ -255,7 +257,7 @@ def test_what_a_refused_file_leaves_behind_cannot_poison_a_later_run(db, tmp_pat
     (share / "b.json").write_bytes(with_bad_chair_name(records, 1, "Bidi\u202e"))
     (share / "c.json").write_text(json.dumps(valid(records, 2)), "utf-8")
     with db.session() as s:
-        merge.merge_folder(s, share)
+        merge.merge_folder(s, share, allow_unsigned=True)
         before = dump(s)
     assert len(before["imported_file"]) == 1
     for rows in before.values():
@@ -272,7 +274,7 @@ def test_what_a_refused_file_leaves_behind_cannot_poison_a_later_run(db, tmp_pat
     conflicting["export_id"] = "0f0e0d0c-0b0a-4908-8706-050403020100"
     (share / "d-conflict.json").write_text(json.dumps(conflicting), "utf-8")
     with db.session() as s:
-        summary = merge.merge_folder(s, share)
+        summary = merge.merge_folder(s, share, allow_unsigned=True)
         assert [f.status for f in summary.files] == ["rejected", "rejected", "unchanged", "merged"]
         assert summary.conflicts == 1
         assert [c.chair_name for c in merge.list_conflicts(s)] == ["Chair 3"]
@@ -288,6 +290,7 @@ def test_the_merge_in_the_app_goes_past_a_crafted_file(qtbot, db, tmp_path, reco
     (share / "a-crafted.json").write_bytes(with_bad_chair_name(records, 0, "x\udbff"))
     (share / "b-good.json").write_text(json.dumps(valid(records, 1)), "utf-8")
     panel = MergePanel(db)
+    panel.allow_unsigned.setChecked(True)  # these test files are version 1 (unsigned)
     qtbot.addWidget(panel)
     panel.folder.setText(str(share))
     for expected in ("Merged", "Unchanged"):
@@ -306,7 +309,7 @@ def test_cli_main_in_process_reports_the_crafted_file_without_a_traceback(data_d
     share = tmp_path / "share"
     share.mkdir()
     (share / "crafted.json").write_bytes(with_bad_chair_name(records, 0, "\udc00"))
-    assert main(["merge", str(share)]) == 3
+    assert main(["merge", str(share), "--allow-unsigned"]) == 3
     out = capsys.readouterr()
     assert "crafted.json: it contains text that is not valid Unicode" in out.out
 
@@ -324,7 +327,7 @@ def test_a_share_whose_own_name_is_not_text_still_merges_and_stores_printable_pa
     conflicting["payload_sha256"] = payload_sha256(conflicting["payload"])
     (share / "b.json").write_text(json.dumps(conflicting), "utf-8")
     with db.session() as s:
-        summary = merge.merge_folder(s, share)
+        summary = merge.merge_folder(s, share, allow_unsigned=True)
         assert [f.status for f in summary.files] == ["merged", "merged"] and summary.conflicts == 1
         assert summary.files[0].path.endswith("share-\\xe9/a.json")
         stored = list(s.scalars(select(ImportedFile.path))) + [c.source_path for c in merge.list_conflicts(s)]
@@ -352,7 +355,7 @@ def test_a_file_that_breaks_the_merge_past_the_checks_is_rolled_back_alone_and_t
 
     monkeypatch.setattr(merge, "_apply", apply_then_break)
     with db.session() as s:
-        summary = merge.merge_folder(s, share)
+        summary = merge.merge_folder(s, share, allow_unsigned=True)
         assert [(Path(f.path).name, f.status) for f in summary.files] == [
             ("a.json", "merged"),
             ("b-breaks.json", "rejected"),
@@ -363,5 +366,5 @@ def test_a_file_that_breaks_the_merge_past_the_checks_is_rolled_back_alone_and_t
         assert s.scalar(select(func.count()).select_from(ImportedFile)) == 2
     monkeypatch.undo()
     with db.session() as s:
-        again = merge.merge_folder(s, share)
+        again = merge.merge_folder(s, share, allow_unsigned=True)
         assert [f.status for f in again.files] == ["unchanged", "merged", "unchanged"]

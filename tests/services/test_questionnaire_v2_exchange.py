@@ -19,6 +19,7 @@ from cpchair.services import conferences as svc
 from cpchair.services import export, merge, pseudonym, stats
 from cpchair.storage.db import open_database
 from cpchair.storage.models import MergedConference
+from tests.trust_setup import SERVICE_KEY
 
 from .records import child, valid_answers
 
@@ -31,7 +32,7 @@ def _chair_share(tmp_path) -> tuple[object, list[str]]:
     share.mkdir()
     ids = []
     with chair.session() as s:
-        pseudonym.install_demo_key()
+        pseudonym.save_key(SERVICE_KEY)  # a real key: the demo key never keys real work
         settings.put(s, "chair_name", "Version Two")
         icpc = valid_answers("initial", "2024-03-12", [child("V1", "Vic", "plan_started", category="multiple")])
         icpc["children"][0]["category_components"] = ["neglect", "emotional"]
@@ -51,7 +52,7 @@ def _chair_share(tmp_path) -> tuple[object, list[str]]:
             cid = svc.create(s, answers)
             svc.complete(s, cid)
             ids.append(cid)
-        export.export_now(s, share)
+        export.export_now(s, share, unsigned=True)
         s.commit()
     chair.dispose()
     return share, ids
@@ -66,7 +67,7 @@ def v2_share(tmp_path, data_dir):
 def test_version_1_and_version_2_records_merge_side_by_side(session, v2_share, conformance, tmp_path):
     share, ids = v2_share
     shutil.copytree(conformance / "share", share / "version-1")
-    summary = merge.merge_folder(session, share)
+    summary = merge.merge_folder(session, share, allow_unsigned=True)
     assert {f.status for f in summary.files} == {"merged"} and len(summary.files) == 7
     versions = {}
     for text in session.scalars(select(MergedConference.record)):
@@ -91,7 +92,7 @@ def test_statistics_read_a_version_2_child_holding_a_list_from_the_stored_text(s
     child's ``category_components`` list must not cut the array short (the old slice to the next ']' did)."""
     share, ids = v2_share
     shutil.copytree(conformance / "share", share / "version-1")
-    merge.merge_folder(session, share)
+    merge.merge_folder(session, share, allow_unsigned=True)
     period = (date(2024, 9, 1), date(2025, 3, 31))  # the 'multiple' ICPC and its review lie before it
     reduced = {r["id"]: r for r in stats.records_for_period(session, *period)}
     full = {r["id"]: r for r in stats.iter_records(session, period[1])}
@@ -115,7 +116,7 @@ def test_a_record_of_a_newer_questionnaire_is_refused_with_the_advice_to_update(
     target = tmp_path / "newer"
     target.mkdir()
     (target / "newer.json").write_bytes(data)
-    summary = merge.merge_folder(session, target)
+    summary = merge.merge_folder(session, target, allow_unsigned=True)
     reason = summary.files[0].reason
     assert summary.files[0].status == "rejected"
     assert "newer questionnaire (version 3" in reason and "Update cpchair" in reason
@@ -136,7 +137,7 @@ def test_each_record_is_held_to_the_rules_of_its_own_version(session, v2_share, 
     target = tmp_path / "bad"
     target.mkdir()
     (target / "bad.json").write_bytes(_doc_with(share, change))
-    summary = merge.merge_folder(session, target)
+    summary = merge.merge_folder(session, target, allow_unsigned=True)
     assert summary.files[0].status == "rejected"
     assert expected in summary.files[0].reason
 

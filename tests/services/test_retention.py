@@ -18,6 +18,7 @@ from cpchair.interchange.canonical import canonical_json
 from cpchair.services import audit, conferences, demo, export, pseudonym, retention
 from cpchair.storage.models import Conference, ConferenceChild
 from services.records import child, valid_answers
+from tests.trust_setup import SERVICE_KEY
 
 TODAY = date(2026, 11, 27)
 EXPORTED_AT = "2026-11-27T12:00:00Z"
@@ -62,7 +63,7 @@ def generated(tmp_path_factory):
             s.commit()
             share = folder / "share"
             share.mkdir()
-            export.export_now(s, share, now=EXPORTED_AT)
+            export.export_now(s, share, now=EXPORTED_AT, unsigned=True, sample=True)  # demo data
             s.commit()
         db.dispose()
     finally:
@@ -156,7 +157,7 @@ def _complete(s, answers, updated="2025-01-01T00:00:00Z") -> str:
 def episodes(db):
     """C1: plan from 10/01/2024, continued 10/04/2024, ended 10/10/2024. C2: no plan on 01/03/2024.
     C3: plan from 01/02/2024, still open. A family with C4 (ended 10/10/2024) and C5 (still on plan)."""
-    pseudonym.install_demo_key()
+    pseudonym.save_key(SERVICE_KEY)  # a real key: the demo key never keys real work
     c1 = {"plan_start": "2024-01-10"}
     c4 = {"plan_start": "2024-01-05"}
     ended = {"category": None}
@@ -192,7 +193,7 @@ def episodes(db):
             ),
         }
         settings.put(s, "chair_name", "Sam Taylor")
-        export.export_now(s, db_share(), now="2025-06-01T00:00:00Z")
+        export.export_now(s, db_share(), now="2025-06-01T00:00:00Z", unsigned=True)
     return ids
 
 
@@ -254,7 +255,7 @@ def test_only_the_conferences_shown_are_removed_and_a_removed_reference_keeps_it
 
 
 def test_never_exported_means_kept(db):
-    pseudonym.install_demo_key()
+    pseudonym.save_key(SERVICE_KEY)  # a real key: the demo key never keys real work
     with db.session() as s, s.begin():
         cid = _complete(s, valid_answers("initial", "2024-03-01", [child("C2", "Ben", "no_plan_nfa", category=None)]))
         found = retention.review(s, date(2030, 1, 1))

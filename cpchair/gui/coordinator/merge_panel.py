@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -56,10 +57,12 @@ class MergeWorker(QObject):
     failed = Signal(str)  # the sentence to show
     waiting = Signal()  # another coordinator's merge into the shared store is running: this one waits
 
-    def __init__(self, db, folder: str) -> None:
+    def __init__(self, db, folder: str, *, allow_unsigned: bool = False, identities: list | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.db = db  # the merged store
         self.folder = folder
+        self.allow_unsigned = allow_unsigned
+        self.identities = identities  # the coordinator's age identity, kept by this installation
 
     @Slot()
     def run(self) -> None:
@@ -74,7 +77,13 @@ class MergeWorker(QObject):
 
             with self.db.session() as session:
                 summary = merge.merge_folder(
-                    session, self.folder, on_start=self.started.emit, on_file=progress, on_wait=self.waiting.emit
+                    session,
+                    self.folder,
+                    on_start=self.started.emit,
+                    on_file=progress,
+                    on_wait=self.waiting.emit,
+                    identities=self.identities,
+                    allow_unsigned=self.allow_unsigned,
                 )
             self.finished.emit(summary.to_json())
         except (MergeBusy, DatabaseError) as exc:  # their messages say what happened and what to do
@@ -104,6 +113,12 @@ class MergePanel(QWidget):
         self.choose_button = QPushButton("&Choose…")
         self.merge_button = QPushButton("&Merge")
         self.merge_button.setDefault(True)
+        self.allow_unsigned = QCheckBox("Also merge &unsigned (version 1) files")
+        self.allow_unsigned.setAccessibleName("Also merge unsigned version 1 files")
+        self.allow_unsigned.setToolTip(
+            "Version 1 files carry no signature, so anyone who can write to the share could have made them. "
+            "Tick this only while chairs move to signed exports, for files you know the origin of."
+        )
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Merge progress")
         self.progress.setFormat("%v of %m files")
@@ -132,6 +147,7 @@ class MergePanel(QWidget):
         row.addWidget(self.merge_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.allow_unsigned)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.results, 1)
@@ -143,6 +159,13 @@ class MergePanel(QWidget):
         folder = choose_folder(self, self.folder.text())
         if folder:
             self.folder.setText(folder)
+
+    def _identities(self) -> list:
+        """The coordinator's daily identity, from this installation (the merged store may be shared)."""
+        from cpchair.services import keys
+
+        with self.db.session() as s:
+            return keys.coordinator_identities(s)
 
     def is_running(self) -> bool:
         return self._thread is not None
@@ -160,7 +183,9 @@ class MergePanel(QWidget):
         self.merge_button.setEnabled(False)
         self.choose_button.setEnabled(False)
         self._thread = QThread(self)
-        self._worker = MergeWorker(self.store, folder)
+        self._worker = MergeWorker(
+            self.store, folder, allow_unsigned=self.allow_unsigned.isChecked(), identities=self._identities()
+        )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.started.connect(self._on_started)

@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from cpchair.gui.coordinator.chairs_view import ChairsView
 from cpchair.gui.coordinator.comparators_view import ComparatorsView
 from cpchair.gui.coordinator.conflicts_view import ConflictsView
 from cpchair.gui.coordinator.dashboard_view import DashboardView
@@ -28,11 +29,13 @@ class CoordinatorWorkspace(QWidget):
         self.merge_panel = MergePanel(db, store=self.store)
         self.conflicts = ConflictsView(self.store)
         self.comparators = ComparatorsView(db)  # imported tables and the choice are this installation's
+        self.chairs = ChairsView(db, store=self.store)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.tabs.addTab(self.merge_panel, "&Merge exports")
         self.tabs.addTab(self.conflicts, "Con&flicts")
         self.tabs.addTab(self.comparators, "C&omparators")
+        self.tabs.addTab(self.chairs, "Chai&rs")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -44,6 +47,7 @@ class CoordinatorWorkspace(QWidget):
         self._conflict_count(self.conflicts.table.rowCount())
 
     def _after_merge(self, _summary: dict) -> None:
+        self.chairs.refresh()  # "last file merged"
         self.conflicts.refresh()
         self.dashboard.reload()
 
@@ -52,7 +56,12 @@ class CoordinatorWorkspace(QWidget):
         self.tabs.setTabText(index, f"Con&flicts ({n})" if n else "Con&flicts")
 
     def show_tab(self, name: str) -> None:
-        """``dashboard``, ``merge``, ``conflicts`` or ``comparators``."""
-        widget = {"dashboard": self.dashboard, "merge": self.merge_panel, "conflicts": self.conflicts,
-                  "comparators": self.comparators}[name]  # fmt: skip
+        """``dashboard``, ``merge``, ``conflicts``, ``comparators`` or ``chairs``."""
+        widget = {
+            "dashboard": self.dashboard,
+            "merge": self.merge_panel,
+            "conflicts": self.conflicts,
+            "comparators": self.comparators,
+            "chairs": self.chairs,
+        }[name]
         self.tabs.setCurrentWidget(widget)

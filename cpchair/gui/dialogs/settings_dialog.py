@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,6 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair import settings
+from cpchair.domain import dates
+from cpchair.errors import CpchairError
+from cpchair.interchange import crypto
 from cpchair.interchange.text import name_problem
 from cpchair.services import conferences
 from cpchair.settings import SettingSpec
@@ -34,6 +38,12 @@ from cpchair.settings import SettingSpec
 
 def _plain(label: str) -> str:
     return label.replace("&", "")
+
+
+def choose_save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+    """Ask where to save a file (one wrapper, so tests replace it instead of a native dialog)."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path or None
 
 
 class SettingsDialog(QDialog):
@@ -87,12 +97,15 @@ class SettingsDialog(QDialog):
 
         if "Sync" in groups:
             self._add_key_row(groups["Sync"])
+            self._add_trust_rows(groups["Sync"])
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+        # wrapped labels need their height for the final width: grow the dialog to fit them, never clip
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
 
     def _add_key_row(self, form: QFormLayout) -> None:
         """The service's pseudonymisation key belongs with the sync settings, but it is never a text field:
@@ -127,6 +140,199 @@ class SettingsDialog(QDialog):
 
         KeyImportDialog.run(self.db, self)
         self._show_key()
+
+    # --- interchange-v2 keys: this installation's fingerprint, the trusted coordinator -------------------
+
+    def _add_trust_rows(self, form: QFormLayout) -> None:
+        """Your signing key (fingerprint, export of the public key file) and the coordinator: trusted after
+        its fingerprint is confirmed, or, on the coordinator's own installation, its keys set up once."""
+        from cpchair.gui.sync.fingerprint import fingerprint_label
+
+        self.own_key_label = fingerprint_label("", "Your signing key fingerprint")
+        self.own_key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.own_key_label.setAccessibleName("Your signing key fingerprint")
+        self.export_key_button = QPushButton("E&xport public key file…")
+        self.export_key_button.setAutoDefault(False)
+        self.export_key_button.clicked.connect(self._export_public_key)
+        form.addRow(
+            self._buddy("Your signing key:", self.export_key_button),
+            self._row(self.own_key_label, self.export_key_button),
+        )
+
+        self.coordinator_label = QLabel()
+        self.coordinator_label.setWordWrap(True)
+        self.coordinator_label.setAccessibleName("Coordinator")
+        self.trust_button = QPushButton("T&rust coordinator…")
+        self.trust_button.setAutoDefault(False)
+        self.trust_button.clicked.connect(self._trust_coordinator)
+        self.setup_button = QPushButton("Set up coordinator &keys…")
+        self.setup_button.setAutoDefault(False)
+        self.setup_button.clicked.connect(self._set_up_coordinator)
+        buttons = QWidget()
+        v = QVBoxLayout(buttons)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(self.trust_button)
+        v.addWidget(self.setup_button)
+        form.addRow(self._buddy("Coordinator:", self.trust_button), self._row(self.coordinator_label, buttons))
+        self.trust_message = QLabel()
+        self.trust_message.setWordWrap(True)
+        self.trust_message.setAccessibleName("Keys message")
+        form.addRow("", self.trust_message)
+        self._show_trust()
+
+    @staticmethod
+    def _buddy(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    @staticmethod
+    def _row(main: QWidget, side: QWidget) -> QWidget:
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(main, 1)
+        h.addWidget(side)
+        return row
+
+    def _share(self) -> str:
+        editor = self.editors.get("shared_folder")
+        return editor.text().strip() if isinstance(editor, QLineEdit) else ""
+
+    def _show_trust(self) -> None:
+        from cpchair.services import keys
+
+        folder = self._share()
+        with self.db.session() as s:
+            own = keys.installation_key(s)
+            coordinator = keys.is_coordinator(s)
+            version = settings.get(s, "own_recipients_version")
+            role = settings.get(s, "role")
+            pin = keys.pinned(s)
+            problem = keys.share_problem(s, folder) if pin and folder and Path(folder).is_dir() else None
+            s.commit()  # the signing key is made at first use
+        from cpchair.gui.sync.fingerprint import fingerprint_lines
+
+        self.own_key_label.setText(fingerprint_lines(own.kid))  # 4 lines of 4 groups, as the other side sees it
+        self.own_key_label.setAccessibleDescription(f"Your signing key fingerprint is {own.fingerprint}")
+        self.setup_button.setVisible(role == "coordinator" and not coordinator)
+        self.trust_button.setVisible(not coordinator)
+        if coordinator:
+            text = (
+                f"You are the coordinator (recipients file version {version} on the share). Read your fingerprint "
+                "above to each chair when they trust you."
+            )
+        elif pin is None:
+            text = (
+                "No coordinator trusted yet, so nothing is exported. Choose the shared folder above, then Trust "
+                "coordinator and compare the fingerprint with your coordinator."
+            )
+        else:
+            text = f"Trusted coordinator: {crypto.grouped(pin[0])}"
+        self.coordinator_label.setText(text)
+        self.trust_message.setStyleSheet("color: #a00000" if problem else "")
+        self.trust_message.setText(problem or "")
+
+    def _export_public_key(self) -> None:
+        from cpchair.services import keys
+
+        path = choose_save_path(self, "Export your public key file", "cpchair-chair-key.json", "Key files (*.json)")
+        if not path:
+            return
+        try:
+            with self.db.session() as s:
+                keys.write_chair_key(s, path)
+                own = keys.installation_key(s)
+                s.commit()
+        except CpchairError as exc:
+            self._keys_message(str(exc), problem=True)
+            return
+        self._keys_message(
+            f"Public key written to {path}. Send it to your coordinator, then read them your fingerprint: "
+            f"{own.fingerprint}."
+        )
+
+    def _trust_coordinator(self) -> bool:
+        from cpchair.gui.sync.fingerprint import confirm_fingerprint
+        from cpchair.services import keys
+
+        folder = self._share()
+        if not folder or not Path(folder).is_dir():
+            self._keys_message(
+                "Choose the shared export folder first: your coordinator's keys are there.", problem=True
+            )
+            return False
+        try:
+            found = keys.read_share(folder)
+        except CpchairError as exc:
+            self._keys_message(str(exc), problem=True)
+            return False
+        intro = (
+            "Phone your coordinator and ask them to read their fingerprint (their Settings, Your signing key). "
+            "Trust it only if they read exactly these groups: anyone who can write to the share could have put "
+            "another key there."
+        )
+        kid = found.recipients.coordinator_kid
+        if not confirm_fingerprint(self, "Trust your coordinator", intro, kid, "&Trust coordinator"):
+            self._keys_message("Nothing was trusted.")
+            return False
+        try:
+            with self.db.session() as s:
+                keys.trust(s, folder, kid, replace=True)
+                s.commit()
+        except CpchairError as exc:
+            self._keys_message(str(exc), problem=True)
+            return False
+        self._show_trust()
+        self._keys_message(f"You now trust coordinator {crypto.grouped(kid)}: your exports are signed and encrypted.")
+        return True
+
+    def _set_up_coordinator(self) -> bool:
+        """Make the coordinator's keys once: the recovery key goes to a file (and a printable sheet), never kept."""
+        from cpchair.reports.recovery_sheet import write_recovery_sheet
+        from cpchair.services import keys
+
+        folder = self._share()
+        if not folder or not Path(folder).is_dir():
+            self._keys_message("Choose the shared export folder first: the recipients file goes there.", problem=True)
+            return False
+        path = choose_save_path(
+            self, "Save the recovery key (somewhere you will lock away)", "cpchair-recovery-key.txt", "Text (*.txt)"
+        )
+        if not path:
+            return False
+        try:
+            with self.db.session() as s:
+                made = keys.coordinator_init(s, folder, path)
+                service = settings.get(s, "service_name")
+                s.commit()
+        except CpchairError as exc:
+            self._keys_message(str(exc), problem=True)
+            return False
+        sheet = choose_save_path(
+            self, "Save a printable recovery sheet (PDF)", "cpchair-recovery-key.pdf", "PDF (*.pdf)"
+        )
+        if sheet:
+            write_recovery_sheet(
+                sheet,
+                made.recovery_identity,
+                made.recovery_recipient,
+                made_at=dates.utc_timestamp(),
+                service_name=service,
+                coordinator_kid=made.kid,
+            )
+        del made  # the only copy of the recovery identity in this process
+        self._show_trust()
+        self._keys_message(
+            f"Coordinator keys made. The recovery key is in {path}"
+            + (f" and on the sheet {sheet}" if sheet else "")
+            + ": print it, lock it away, delete the file. Read your fingerprint to each chair."
+        )
+        return True
+
+    def _keys_message(self, text: str, *, problem: bool = False) -> None:
+        self.trust_message.setStyleSheet("color: #a00000" if problem else "")
+        self.trust_message.setText(text)
 
     def _editor_for(self, spec: SettingSpec, value: Any) -> tuple[QWidget, QWidget]:
         if spec.type is int:

@@ -24,6 +24,10 @@ from cpchair.services import pseudonym
 from cpchair.services.pseudonym import KeyMissing
 
 UNREACHABLE = "Shared folder not reachable — will retry"
+NOT_TRUSTED = "Not exported: no coordinator trusted yet"
+RECIPIENTS_REFUSED = "Not exported: the share's recipients file was refused"
+SAMPLE_HELD = "Not exported: this installation holds sample data"
+DEMO_KEY = "Not exported: the demo key cannot key real work"
 
 
 def _export():
@@ -53,6 +57,21 @@ def describe_last_export(stamp: str, now: datetime | None = None) -> str:
 
 
 NO_FOLDER = "No shared folder set: choose one in Settings"
+
+
+def _refusal(error: CpchairError) -> str | None:
+    """The status line for an export refused until the chair acts (interchange-v2 keys, sample data)."""
+    from cpchair.services import keys, sample_data
+
+    if isinstance(error, keys.NotPinned):
+        return NOT_TRUSTED
+    if isinstance(error, keys.RecipientsRefused):
+        return RECIPIENTS_REFUSED
+    if isinstance(error, sample_data.SampleDataHeld):
+        return SAMPLE_HELD
+    if isinstance(error, sample_data.DemoKeyRefused):
+        return DEMO_KEY
+    return None
 
 
 class SyncPanel(QWidget):
@@ -101,6 +120,7 @@ class SyncPanel(QWidget):
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self._start)
         # after "no key", look for the key file now and then, and export as soon as it has been imported
+        self._waiting_for_trust = False  # the key timer looks for a trusted coordinator instead of the key file
         self.key_timer = QTimer(self)
         self.key_timer.setInterval(self.key_poll_ms)
         self.key_timer.timeout.connect(self._check_key)
@@ -149,6 +169,7 @@ class SyncPanel(QWidget):
     def _show(self, text: str, tooltip: str = "") -> None:
         self.status_label.setText(text)
         self.status_label.setToolTip(tooltip)
+        self.status_label.setAccessibleDescription(tooltip)
 
     def _start(self) -> None:
         if self._running:
@@ -195,7 +216,12 @@ class SyncPanel(QWidget):
             self.auto_timer.start(self.auto_delay_ms)
 
     def _check_key(self) -> None:
-        if pseudonym.has_key():
+        if self._waiting_for_trust:
+            with self.db.session() as s:
+                ready = bool(settings.get(s, "coordinator_kid"))
+        else:
+            ready = pseudonym.has_key()
+        if ready:
             self.key_timer.stop()
             self.request_export()
 
@@ -210,6 +236,14 @@ class SyncPanel(QWidget):
             self._show(UNREACHABLE, f"{error}\n{last}.")
         elif isinstance(error, KeyMissing):
             self._show("Not exported: no pseudonymisation key", str(error))
+            self._waiting_for_trust = False
             self.key_timer.start()
+        elif (short := _refusal(error)) is not None:
+            # the keys or sample data need the chair (Settings, File menu): said in words, never retried blindly;
+            # once a coordinator is trusted (Settings), the export follows by itself
+            self._show(short, f"{error}\n{last}.")
+            if short == NOT_TRUSTED:
+                self._waiting_for_trust = True
+                self.key_timer.start()
         else:
             self._show("Not exported — see details", f"{error}\n{last}.")

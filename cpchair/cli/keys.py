@@ -1,0 +1,173 @@
+"""``cpchair keys …``: the keys of interchange-v2 (spec v2 §5).
+
+``show [--json]``, ``export-chair -o FILE``, ``enrol FILE [--yes]``, ``revoke KID``,
+``coordinator-init --share FOLDER --recovery-out FILE``, ``trust FOLDER --fingerprint KID``.
+Fingerprints are printed grouped in fours, to be read aloud over the phone; enrolling asks before it trusts
+a key unless ``--yes`` is given (for scripts, after the fingerprint was compared some other way).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("keys", help="signing and encryption keys (show, enrol, revoke, trust, coordinator-init)")
+    ks = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+
+    show = ks.add_parser("show", help="this installation's key fingerprint, and its coordinator")
+    show.add_argument("--json", action="store_true", help="print as JSON")
+    show.set_defaults(func=run_show)
+
+    exp = ks.add_parser("export-chair", help="write this installation's public key file for the coordinator")
+    exp.add_argument("-o", dest="out", metavar="FILE", required=True, help="the file to write")
+    exp.set_defaults(func=run_export_chair)
+
+    enrol = ks.add_parser("enrol", help="coordinator: enrol a chair's public key file")
+    enrol.add_argument("file", metavar="FILE", help="the chair's key file (cpchair keys export-chair)")
+    enrol.add_argument("--yes", action="store_true", help="do not ask: the fingerprint has been compared")
+    enrol.set_defaults(func=run_enrol)
+
+    revoke = ks.add_parser("revoke", help="coordinator: revoke a chair's key from now")
+    revoke.add_argument("kid", metavar="KID", help="the key's fingerprint (spaces allowed)")
+    revoke.set_defaults(func=run_revoke)
+
+    init = ks.add_parser("coordinator-init", help="coordinator: make the keys and publish the recipients file")
+    init.add_argument("--share", metavar="FOLDER", required=True, help="the shared export folder")
+    init.add_argument(
+        "--recovery-out", metavar="FILE", required=True, help="where to write the recovery identity (kept nowhere else)"
+    )
+    init.set_defaults(func=run_coordinator_init)
+
+    trust = ks.add_parser("trust", help="chair: trust the coordinator whose recipients file is in FOLDER")
+    trust.add_argument("folder", metavar="FOLDER", help="the shared export folder")
+    trust.add_argument(
+        "--fingerprint", metavar="KID", required=True, help="the fingerprint your coordinator read to you"
+    )
+    trust.add_argument("--replace", action="store_true", help="replace a coordinator trusted before")
+    trust.set_defaults(func=run_trust)
+
+
+def _session():
+    from cpchair.cli import open_db
+
+    return open_db()
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from cpchair.services import keys
+
+    db = _session()
+    try:
+        with db.session() as s:
+            info = keys.describe(s)
+            s.commit()
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(info, indent=1))
+        return 0
+    print(f"This installation's key fingerprint: {info['fingerprint']}")
+    print(f"Public key: {info['public_key']} (kept in the {info['stored_in'] or 'key'} store)")
+    if "coordinator_kid" in info:
+        print(f"Coordinator: recipients file version {info['recipients_version']}, recipients:")
+        for r in info["recipients"]:
+            print(f"  {r}")
+    pin = info["pinned_coordinator"]
+    if pin:
+        print(f"Trusted coordinator: {pin['fingerprint']} (recipients version {pin['recipients_version']})")
+    elif "coordinator_kid" not in info:
+        print("No coordinator trusted yet: run `cpchair keys trust FOLDER --fingerprint KID`.")
+    return 0
+
+
+def run_export_chair(args: argparse.Namespace) -> int:
+    from cpchair.interchange.crypto import grouped
+    from cpchair.services import keys
+
+    db = _session()
+    try:
+        with db.session() as s:
+            path = keys.write_chair_key(s, args.out)
+            kid = keys.installation_key(s).kid
+            s.commit()
+    finally:
+        db.dispose()
+    print(path)
+    print(f"Fingerprint: {grouped(kid)} (read it to your coordinator when they enrol the file)", file=sys.stderr)
+    return 0
+
+
+def run_enrol(args: argparse.Namespace) -> int:
+    from cpchair.services import enrolment
+
+    key = enrolment.read_key_file(args.file)
+    print(f"Chair: {key.chair_name}")
+    print(f"Fingerprint: {key.fingerprint}")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                "cpchair keys enrol: compare the fingerprint with the chair, then run again with --yes.",
+                file=sys.stderr,
+            )
+            return 1
+        answer = input("Has the chair read you exactly this fingerprint? Type yes to enrol: ").strip().lower()
+        if answer != "yes":
+            print("Not enrolled.")
+            return 1
+    from cpchair.cli import opened_stores
+    from cpchair.services import keys
+
+    with opened_stores() as (local, store):  # enrolled keys live with the merged records they let in
+        with local.session() as s:
+            own = keys.installation_key(s).kid
+            s.commit()
+        with store.session() as s:
+            row = enrolment.enrol(s, key, own_kid=own)
+            s.commit()
+    print(f"Enrolled {row.chair_name}'s key {row.fingerprint}.")
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    from cpchair.cli import opened_stores
+    from cpchair.services import enrolment
+
+    with opened_stores() as (_local, store), store.session() as s:
+        row = enrolment.revoke(s, args.kid)
+        s.commit()
+    print(f"Revoked {row.chair_name}'s key {row.fingerprint} from {row.revoked_at}.")
+    return 0
+
+
+def run_coordinator_init(args: argparse.Namespace) -> int:
+    from cpchair.interchange.crypto import grouped
+    from cpchair.services import keys
+
+    db = _session()
+    try:
+        with db.session() as s:
+            made = keys.coordinator_init(s, args.share, args.recovery_out)
+            s.commit()
+    finally:
+        db.dispose()
+    print(f"Recipients file written: {made.recipients_path}")
+    print(f"Recovery identity written to {args.recovery_out}: lock it away; cpchair keeps no copy.")
+    print(f"Your fingerprint, to read to each chair: {grouped(made.kid)}")
+    return 0
+
+
+def run_trust(args: argparse.Namespace) -> int:
+    from cpchair.services import keys
+
+    db = _session()
+    try:
+        with db.session() as s:
+            found = keys.trust(s, args.folder, args.fingerprint, replace=args.replace)
+            s.commit()
+    finally:
+        db.dispose()
+    print(f"Trusted coordinator {found.fingerprint} (recipients file version {found.recipients.version}).")
+    return 0
