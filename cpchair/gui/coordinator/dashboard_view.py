@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from cpchair.domain import dates
 from cpchair.errors import CpchairError
 from cpchair.gcpause import paused_gc
-from cpchair.gui import workers
+from cpchair.gui import theme, workers
 from cpchair.gui.coordinator.chart_view import BarChart
 from cpchair.services import dashboard as svc
 
@@ -79,7 +79,7 @@ class FigureCard(QFrame):
         self.headline.setWordWrap(True)
         self.national = QLabel()
         self.national.setWordWrap(True)
-        self.national.setStyleSheet("color: #b22222;")
+        theme.set_tone(self.national, "error")
         self.chart = BarChart()
         self.table = QTableWidget(0, 3)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -89,7 +89,7 @@ class FigureCard(QFrame):
         self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555555;")
+        theme.set_tone(self.note, "help")
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
         for w in (self.title, self.headline, self.national, self.chart, self.table, self.note):
@@ -296,7 +296,7 @@ class DashboardView(QWidget):
         self.summary.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b22222;")
+        theme.set_tone(self.message, "error")
         self.message.hide()
         self.busy = QLabel(CALCULATING)
         self.busy.setAccessibleName("Dashboard status")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair import settings
+from cpchair.gui import theme
 from cpchair.interchange.text import name_problem
 from cpchair.services import conferences
 from cpchair.settings import SettingSpec
@@ -69,7 +70,7 @@ class SettingsDialog(QDialog):
                 editor.setToolTip(spec.help)
                 editor.setAccessibleDescription(spec.help)
             error = QLabel()
-            error.setStyleSheet("color: #a00000")
+            theme.set_tone(error, "error")
             error.setWordWrap(True)
             error.hide()
             column = QVBoxLayout()
@@ -78,7 +79,7 @@ class SettingsDialog(QDialog):
             if spec.help:
                 hint = QLabel(spec.help)
                 hint.setWordWrap(True)
-                hint.setStyleSheet("color: palette(placeholder-text)")
+                theme.set_tone(hint, "help")
                 column.addWidget(hint)
             column.addWidget(error)
             form.addRow(label, column)

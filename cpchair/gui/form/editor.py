@@ -36,9 +36,10 @@ from cpchair.domain.local_rules import local_problems
 from cpchair.domain.questionnaire import Field, Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
+from cpchair.gui import theme
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
-    HELP_STYLE,
+    HELP_TONE,
     CardItem,
     FieldRow,
     ProblemLabel,
@@ -78,8 +79,8 @@ REQUIRED_LIKE = frozenset(
         "resolved_needs",
     }
 )
-BANNER_ERROR = "background: #fdecea; color: #7a1010; border: 1px solid #e0a0a0; padding: 6px;"
-BANNER_INFO = "background: #fff4d6; color: #5a4000; border: 1px solid #d9b650; padding: 6px;"
+BANNER_ERROR = "banner-error"  # tones (gui/theme.py): the colours follow the palette
+BANNER_INFO = "banner-info"
 
 
 def _set_dotted(record: dict[str, Any], key: str, value: Any) -> None:
@@ -236,7 +237,7 @@ class ConferenceEditor(QWidget):
         title.setFont(font)
         lay.addWidget(title)
         if section.intro:
-            lay.addWidget(small_label(section.intro, HELP_STYLE, page))
+            lay.addWidget(small_label(section.intro, HELP_TONE, page))
         form = new_form()
         lay.addLayout(form)
         for f in section.fields:
@@ -583,7 +584,7 @@ class ConferenceEditor(QWidget):
         self.status_changed.emit(text)
 
     def _say(self, text: str, style: str = BANNER_INFO) -> None:
-        self.banner.setStyleSheet(style)
+        theme.set_tone(self.banner, style)
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
 
@@ -667,7 +668,7 @@ class ConferenceEditor(QWidget):
                 "This conference was complete. The last change left an answer that needs attention, so it is "
                 "a draft again: fix what is marked and choose Mark complete."
             )
-        elif self.banner.styleSheet() == BANNER_ERROR and self.banner.text().startswith("Not saved"):
+        elif theme.tone(self.banner) == BANNER_ERROR and self.banner.text().startswith("Not saved"):
             self._say("")
         self._emit_status()
         self.saved.emit(self.conference_id)

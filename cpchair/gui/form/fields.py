@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from cpchair.domain import dates
 from cpchair.domain.questionnaire import Field, Questionnaire
+from cpchair.gui import theme
 
 CHOOSE = "Choose…"
 
@@ -191,7 +192,7 @@ class DateInput(FieldInput):
             return
         self.edit.setReadOnly(read_only)
         self.pick.setEnabled(not read_only)
-        self.edit.setStyleSheet("QLineEdit { background: palette(window); color: #444444; }" if read_only else "")
+        theme.set_tone(self.edit, "read-only" if read_only else None)
         self.edit.setToolTip(why if read_only else "")
 
 

@@ -47,6 +47,7 @@ from cpchair import settings
 from cpchair.domain import dates
 from cpchair.domain.questionnaire import load
 from cpchair.errors import CpchairError, NotFound
+from cpchair.gui import theme
 from cpchair.gui.form.save_guard import retry_delay_ms
 from cpchair.gui.minutes import files
 from cpchair.gui.minutes.record_panel import MinutesRecordPanel
@@ -201,7 +202,7 @@ class MinutesPage(QWidget):
         core.addRow(caption, self.first_core_group)
         self.date_error = QLabel()
         self.date_error.setObjectName("date_error")
-        self.date_error.setStyleSheet("color: #b00020")
+        theme.set_tone(self.date_error, "error")
         self.date_error.hide()
         core.addRow(self.date_error)
         self._field(core, "distribution", label="Distribution list (one per line)")
@@ -631,7 +632,8 @@ class MinutesPage(QWidget):
 
     def _show_message(self, text: str, error: bool = True) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b00020; font-weight: bold" if error else "")
+        theme.set_tone(self.message, "error" if error else None)
+        self.message.setStyleSheet("font-weight: bold" if error else "")
         self.message.show()
 
     # ------------------------------------------------------------------------------------------------------
