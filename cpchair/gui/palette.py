@@ -105,6 +105,7 @@ class Semantic:
     banner_info_background: QColor
     banner_info_text: QColor
     focus: QColor
+    field_border: QColor  # the frame of a text field or tick box: 3:1, so the control is seen at all
     series: tuple[QColor, QColor]  # chart bars
     grid: QColor  # chart grid lines (decoration: not held to a ratio)
     high_contrast: bool
@@ -120,23 +121,27 @@ class Semantic:
 
 
 def is_high_contrast(palette: QPalette) -> bool:
-    """A palette of (near) black on white or white on black, as Windows' high-contrast themes are: then
-    the user chose every colour, and the application adds none of its own."""
+    """A palette of pure black on white or white on black with fields the colour of the window, as Windows'
+    "Night sky" and "High contrast white" are: then the user chose every colour and the application adds
+    none of its own. (Fusion's and Windows' ordinary light palettes have a grey window and white fields.)"""
+    window, base = palette.color(Role.Window), palette.color(Role.Base)
     return (
-        contrast(palette.color(Role.WindowText), palette.color(Role.Window)) >= 15
-        and contrast(palette.color(Role.Text), palette.color(Role.Base)) >= 15
+        contrast(window, base) < 1.1
+        and contrast(palette.color(Role.WindowText), window) >= 19
+        and contrast(palette.color(Role.Text), base) >= 19
     )
 
 
-def semantic(palette: QPalette) -> Semantic:
-    """The meaningful colours for ``palette`` (the application's palette, light, dark or high contrast)."""
+def semantic(palette: QPalette, high_contrast: bool | None = None) -> Semantic:
+    """The meaningful colours for ``palette`` (the application's palette, light, dark or high contrast).
+    ``high_contrast``: the system or the user asked for it (None: judge from the palette)."""
     window = palette.color(Role.Window)
     base = palette.color(Role.Base)
     text = palette.color(Role.WindowText)
     grounds = [window, base]
     highlight = palette.color(Role.Highlight)
     focus = readable(highlight, grounds, NON_TEXT_CONTRAST)
-    if is_high_contrast(palette):
+    if high_contrast or (high_contrast is None and is_high_contrast(palette)):
         # Only the user's colours: the meaning is carried by the words ("Needs attention:") and by borders.
         return Semantic(
             window=window,
@@ -157,6 +162,7 @@ def semantic(palette: QPalette) -> Semantic:
             banner_info_background=window,
             banner_info_text=text,
             focus=focus,
+            field_border=text,
             series=(readable(highlight, [base], NON_TEXT_CONTRAST), text),
             grid=mix(text, base, 0.6),
             high_contrast=True,
@@ -186,6 +192,7 @@ def semantic(palette: QPalette) -> Semantic:
         banner_info_background=banner_info,
         banner_info_text=readable(WARNING_HUE, [banner_info]),
         focus=focus,
+        field_border=readable(mix(text, window, 0.5), grounds, NON_TEXT_CONTRAST),
         series=(
             readable(SERIES_HUES[0], [base], NON_TEXT_CONTRAST),
             readable(SERIES_HUES[1], [base], NON_TEXT_CONTRAST),

@@ -30,15 +30,26 @@ def colours() -> pal.Semantic:
     """The semantic colours of the application's palette now."""
     cached = _state["colours"]
     if cached is None:
-        cached = pal.semantic(QApplication.palette())
+        cached = pal.semantic(QApplication.palette(), _high_contrast_asked())
         _state["colours"] = cached
     return cached  # type: ignore[return-value]
+
+
+def _high_contrast_asked() -> bool | None:
+    """True when the user chose high contrast here or in the system's accessibility settings; otherwise
+    None (the palette itself decides)."""
+    if _state["mode"] == "high_contrast":
+        return True
+    hints = _state.get("a11y_hints")
+    if hints is not None and hints.contrastPreference() == Qt.ContrastPreference.HighContrast:
+        return True
+    return None
 
 
 def style_sheet(c: pal.Semantic) -> str:
     """The application style sheet for the semantic colours ``c``: one rule per tone."""
     n = c.names()
-    return f"""
+    return _field_rules(n) + f"""
 *[tone="help"] {{ color: {n["help"]}; }}
 *[tone="error"] {{ color: {n["error"]}; }}
 *[tone="warning"] {{ color: {n["warning"]}; }}
@@ -51,6 +62,23 @@ QLabel[tone="banner-error"] {{ background: {n["banner_error_background"]}; color
     border: 1px solid {n["banner_error_text"]}; padding: 6px; }}
 QLabel[tone="banner-info"] {{ background: {n["banner_info_background"]}; color: {n["banner_info_text"]};
     border: 1px solid {n["banner_info_text"]}; padding: 6px; }}
+"""
+
+
+def _field_rules(n: dict[str, str]) -> str:
+    """Fusion draws the frames of text fields and tick boxes in a shade of the window colour: under 3:1 in
+    its light palette and invisible on black. They get a border of at least 3:1 instead, and a ticked box
+    or a chosen radio button is filled with the focus colour (3:1 too)."""
+    return f"""
+QLineEdit, QPlainTextEdit {{ border: 1px solid {n["field_border"]}; border-radius: 2px; padding: 2px;
+    background: {n["base"]}; }}
+QLineEdit:disabled, QPlainTextEdit:disabled {{ background: {n["window"]}; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 12px; height: 12px; border: 2px solid {n["field_border"]};
+    background: {n["base"]}; }}
+QRadioButton::indicator {{ border-radius: 8px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {n["focus"]};
+    border: 2px solid {n["text"]}; }}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ background: {n["window"]}; }}
 """
 
 
@@ -86,7 +114,7 @@ def refresh() -> None:
     app = QApplication.instance()
     if app is None:
         return
-    _state["colours"] = pal.semantic(QApplication.palette())
+    _state["colours"] = None
     sheet = style_sheet(colours())
     if app.styleSheet() != sheet:
         app.setStyleSheet(sheet)
@@ -103,7 +131,13 @@ def install() -> None:
         return
     app.setProperty("cpchair_theme", True)
     _state["watcher"] = _PaletteWatcher()
-    app.styleHints().colorSchemeChanged.connect(_scheme_changed)
+    # Both wrappers are held for the application's life: PySide invalidates the accessibility hints'
+    # wrapper when the (temporary) style hints wrapper it came from is collected.
+    style_hints = app.styleHints()
+    hints = style_hints.accessibility()
+    _state["style_hints"], _state["a11y_hints"] = style_hints, hints
+    style_hints.colorSchemeChanged.connect(_scheme_changed)
+    hints.contrastPreferenceChanged.connect(lambda _p: refresh())
     from cpchair.gui import focus_ring
 
     focus_ring.install(app)
