@@ -303,8 +303,8 @@ class DashboardView(QWidget):
         self.busy.hide()
 
         bar = QHBoxLayout()
-        for label, widget in (("&Period", self.preset), ("&From", self.date_from), ("&To", self.date_to),
-                              ("C&hair", self.chair), ("&Show", self.view)):  # fmt: skip
+        for label, widget in (("&Period", self.preset), ("F&rom", self.date_from), ("&To", self.date_to),
+                              ("Ch&air", self.chair), ("&Show", self.view)):  # fmt: skip
             lab = QLabel(label)
             lab.setBuddy(widget)
             bar.addWidget(lab)

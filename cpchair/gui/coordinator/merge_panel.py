@@ -102,7 +102,7 @@ class MergePanel(QWidget):
         with db.session() as s:
             self.folder.setText(settings.get(s, "shared_folder") or "")
         self.choose_button = QPushButton("&Choose…")
-        self.merge_button = QPushButton("&Merge")
+        self.merge_button = QPushButton("Me&rge")
         self.merge_button.setDefault(True)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Merge progress")
@@ -124,7 +124,7 @@ class MergePanel(QWidget):
         self.results.setColumnWidth(0, 420)
 
         row = QHBoxLayout()
-        label = QLabel("Shared &folder:")
+        label = QLabel("Shared fo&lder:")
         label.setBuddy(self.folder)
         row.addWidget(label)
         row.addWidget(self.folder, 1)

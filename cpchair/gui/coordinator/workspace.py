@@ -29,7 +29,7 @@ class CoordinatorWorkspace(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.tabs.addTab(self.merge_panel, "&Merge exports")
-        self.tabs.addTab(self.conflicts, "Con&flicts")
+        self.tabs.addTab(self.conflicts, "C&onflicts")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -45,7 +45,7 @@ class CoordinatorWorkspace(QWidget):
 
     def _conflict_count(self, n: int) -> None:
         index = self.tabs.indexOf(self.conflicts)
-        self.tabs.setTabText(index, f"Con&flicts ({n})" if n else "Con&flicts")
+        self.tabs.setTabText(index, f"C&onflicts ({n})" if n else "C&onflicts")
 
     def show_tab(self, name: str) -> None:
         """``dashboard``, ``merge`` or ``conflicts``."""

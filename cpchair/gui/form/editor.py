@@ -37,6 +37,7 @@ from cpchair.domain.questionnaire import Field, Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
 from cpchair.gui import theme
+from cpchair.gui.form import focus
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
     HELP_TONE,
@@ -362,6 +363,12 @@ class ConferenceEditor(QWidget):
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
         self._chain = chain
+        focus.assign_mnemonics(self)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Shown in a window: its menus and tabs are known now, so the pages' Alt letters avoid them."""
+        super().showEvent(event)
+        focus.assign_mnemonics(self)
 
     def focus_chain(self) -> list[QWidget]:
         """The Tab order (for tests and for the main window to continue from)."""

@@ -47,7 +47,7 @@ from cpchair import settings
 from cpchair.domain import dates
 from cpchair.domain.questionnaire import load
 from cpchair.errors import CpchairError, NotFound
-from cpchair.gui import theme
+from cpchair.gui import mnemonics, theme
 from cpchair.gui.form.save_guard import retry_delay_ms
 from cpchair.gui.minutes import files
 from cpchair.gui.minutes.record_panel import MinutesRecordPanel
@@ -673,6 +673,7 @@ class MinutesPage(QWidget):
         """Coming back from the Questionnaire tab or the settings: re-read the answers and the settings, so
         decisions, attendance and the service's name are current."""
         super().showEvent(event)
+        mnemonics.resolve(self)  # in its window now: the Alt letters avoid the menus and tabs
         if not self.conference_id or self._loading:
             return
         try:

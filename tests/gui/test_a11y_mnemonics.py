@@ -1,0 +1,83 @@
+"""Alt letters read off the real window: none repeats on any page, none clashes with the menus."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from cpchair.gui import mnemonics
+from cpchair.services import conferences
+
+
+def clashes(window) -> dict[str, list[str]]:
+    found = mnemonics.active(window)
+    counts = Counter(ch for ch, _where in found)
+    return {ch: [w for c, w in found if c == ch] for ch, n in counts.items() if n > 1}
+
+
+def menu_letters(window) -> set[str]:
+    return {mnemonics.letter(a.text()) for a in window.menuBar().actions()}
+
+
+def test_every_form_page_has_its_own_letters_and_leaves_the_menus_alone(qtbot, main_window):
+    window = main_window
+    assert menu_letters(window) == {"f", "v", "h"}
+    cid = window.new_conference()
+    editor = window.conference_view.editor
+    # Four children and three adults: the repeated questions are where letters used to repeat.
+    for _ in range(3):
+        editor.groups["children"].add_item(conferences.blank_child())
+    for _ in range(2):
+        editor.groups["adults"].add_item(conferences.blank_adult())
+    qtbot.wait(10)
+    for page in range(editor.stack.count()):
+        editor.show_page(page)
+        qtbot.wait(1)
+        assert clashes(window) == {}, editor.q.sections[page].title
+        letters = [ch for ch, _w in mnemonics.active(window)]
+        assert len(letters) > 5, "the page's fields have letters of their own"
+    # The first release's "F" of Family case reference was File's; the label keeps a letter of its own.
+    label = editor.rows["family_ref"].label
+    assert mnemonics.plain(label.text()) == "Family case reference"
+    assert mnemonics.letter(label.text()) not in menu_letters(window)
+    assert cid == editor.conference_id
+
+
+def test_a_letter_on_the_second_child_jumps_to_the_second_childs_field(qtbot, main_window):
+    window = main_window
+    window.new_conference()
+    editor = window.conference_view.editor
+    editor.groups["children"].add_item(conferences.blank_child())
+    editor.show_page(1)
+    second = editor.groups["children"].items[1]
+    label = second.rows["case_ref"].label
+    ch = mnemonics.letter(label.text())
+    assert ch is not None and ch != mnemonics.letter(editor.groups["children"].items[0].rows["case_ref"].label.text())
+    editor.groups["children"].items[0].rows["name"].input.edit.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key(ord(ch.upper())), Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is second.rows["case_ref"].input.edit
+
+
+def test_the_other_pages_have_no_repeated_letters(qtbot, main_window, db):
+    window = main_window
+    with db.session() as s:
+        from cpchair import settings
+
+        settings.put(s, "role", "coordinator")
+        s.commit()
+    window.apply_identity()
+    for key in ("conferences", "caseload", "coordinator"):
+        window.show_page(key)
+        qtbot.wait(1)
+        assert clashes(window) == {}, key
+    ws = window.coordinator_page
+    for i in range(ws.tabs.count()):
+        ws.tabs.setCurrentIndex(i)
+        qtbot.wait(1)
+        assert clashes(window) == {}, ws.tabs.tabText(i)
+    window.new_conference()
+    window.conference_view.tabs.setCurrentIndex(1)  # the minutes
+    qtbot.wait(1)
+    assert clashes(window) == {}, "minutes"
