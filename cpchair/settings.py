@@ -74,6 +74,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "?sslmode=verify-full. Leave empty to keep it on this computer. No password here: it is kept in the "
         "computer's credential store.",
     ),
+    SettingSpec("colours", "system", str, "You", "Colours", "system, light, dark or high_contrast", visible=False),
     SettingSpec("role", "chair", str, "You", "Role", visible=False),
     SettingSpec("first_run_done", False, bool, "You", "First run done", visible=False),
     SettingSpec("chair_id", "", str, "Identity", "Chair ID", visible=False),
