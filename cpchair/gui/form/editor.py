@@ -37,7 +37,7 @@ from cpchair.domain.questionnaire import Field, Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
 from cpchair.gui import theme
-from cpchair.gui.form import focus
+from cpchair.gui.form import focus as form_focus
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
     HELP_TONE,
@@ -60,11 +60,13 @@ PAGE_SHORTCUTS = (
     ("Ctrl+PgDown", "Next page of the questionnaire"),
     ("Ctrl+PgUp", "Previous page of the questionnaire"),
 )
-# Problems (by code) that only say "not answered yet": on a draft they wait until the chair has touched the
-# field or asked to complete, so a new conference does not open as a page of red.
+# Problems (by code) that only say "not answered yet": on a draft they wait until the chair has changed the
+# field and left it, or asked to complete, so a new conference does not open as a page of red.
 REQUIRED_LIKE = frozenset(
     {
         "required",
+        "family_ref_required",
+        "case_ref_required",
         "age_required",
         "strategy_required",
         "plan_start_required",
@@ -342,7 +344,7 @@ class ConferenceEditor(QWidget):
                     slots[slot.path] = slot
         for slot in slots.values():
             if slot.input is not None and not getattr(slot.input, "_touch_hooked", False):
-                slot.input.changed.connect(lambda inp=slot.input: setattr(inp, "touched", True))
+                form_focus.watch_leaving(slot.input, self._on_recheck)
                 slot.input.recheck.connect(self._on_recheck)
                 slot.input._touch_hooked = True
         self.slots = slots
@@ -363,12 +365,12 @@ class ConferenceEditor(QWidget):
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
         self._chain = chain
-        focus.assign_mnemonics(self)
+        form_focus.assign_mnemonics(self)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Shown in a window: its menus and tabs are known now, so the pages' Alt letters avoid them."""
         super().showEvent(event)
-        focus.assign_mnemonics(self)
+        form_focus.assign_mnemonics(self)
 
     def focus_chain(self) -> list[QWidget]:
         """The Tab order (for tests and for the main window to continue from)."""
@@ -389,7 +391,7 @@ class ConferenceEditor(QWidget):
         try:
             for key, row in self.rows.items():
                 row.input.set_value(_get_dotted(answers, key))
-                row.input.touched = False
+                row.input.touched = row.input.edited = False
             for key, group in self.groups.items():
                 group.set_value(answers.get(key) or [])
         finally:

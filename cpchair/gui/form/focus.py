@@ -1,4 +1,5 @@
-"""The form's keyboard plumbing kept out of the editor: Alt letters handed out per page without clashes.
+"""The form's keyboard plumbing kept out of the editor: Alt letters handed out per page without clashes,
+when a missing answer may be reported, and which problem comes first in reading order.
 
 Each page of the questionnaire gets its mnemonics in reading order (the Tab order): a label keeps the
 definition's letter while it is free on its page and in the window around it (menus, tabs, buttons),
@@ -8,8 +9,10 @@ and when the editor is shown in a window (whose menus are only known then).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from shiboken6 import getCppPointer
 
@@ -17,6 +20,7 @@ from cpchair.gui import mnemonics
 
 if TYPE_CHECKING:
     from cpchair.gui.form.editor import ConferenceEditor
+    from cpchair.gui.form.fields import FieldInput
 
 
 def _key(w: QWidget) -> int:
@@ -53,3 +57,29 @@ def assign_mnemonics(editor: ConferenceEditor) -> None:
         for w, text in zip(carriers, texts, strict=True):
             if mnemonics.text_of(w) != text:
                 mnemonics.set_text(w, text)
+
+
+class _LeaveWatcher(QObject):
+    """Marks an input ``touched`` when the keyboard leaves it after the chair changed it: from then on a
+    missing answer is reported there (not while the chair is still typing, nor on a form never touched)."""
+
+    def __init__(self, field_input: FieldInput, on_leave: Callable[[], None]) -> None:
+        super().__init__(field_input)
+        self.input = field_input
+        self.on_leave = on_leave
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        leaving = event.type() == QEvent.Type.FocusOut and getattr(self.input, "edited", False)
+        if leaving and not getattr(self.input, "touched", False):
+            self.input.touched = True
+            self.on_leave()
+        return False
+
+
+def watch_leaving(field_input: FieldInput, on_leave: Callable[[], None]) -> None:
+    """Count a changed input as touched once the keyboard leaves it (see ``_LeaveWatcher``)."""
+    field_input.changed.connect(lambda: setattr(field_input, "edited", True))
+    watcher = _LeaveWatcher(field_input, on_leave)
+    for w in field_input.focus_widgets():
+        w.installEventFilter(watcher)
+
