@@ -49,7 +49,9 @@ def _high_contrast_asked() -> bool | None:
 def style_sheet(c: pal.Semantic) -> str:
     """The application style sheet for the semantic colours ``c``: one rule per tone."""
     n = c.names()
-    return _field_rules(n) + f"""
+    return (
+        _field_rules(n)
+        + f"""
 *[tone="help"] {{ color: {n["help"]}; }}
 *[tone="error"] {{ color: {n["error"]}; }}
 *[tone="warning"] {{ color: {n["warning"]}; }}
@@ -63,6 +65,7 @@ QLabel[tone="banner-error"] {{ background: {n["banner_error_background"]}; color
 QLabel[tone="banner-info"] {{ background: {n["banner_info_background"]}; color: {n["banner_info_text"]};
     border: 1px solid {n["banner_info_text"]}; padding: 6px; }}
 """
+    )
 
 
 def _field_rules(n: dict[str, str]) -> str:

@@ -36,7 +36,7 @@ from cpchair.domain.local_rules import local_problems
 from cpchair.domain.questionnaire import Field, Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
-from cpchair.gui import theme
+from cpchair.gui import a11y, theme
 from cpchair.gui.form import focus as form_focus
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
@@ -155,6 +155,7 @@ class ConferenceEditor(QWidget):
         self.derived_labels: dict[str, QLabel] = {}  # section key -> the answers worked out from others
         self._chain: list[QWidget] = []
         self._visible_problems: list[tuple[Slot, Problem]] = []
+        self._counting = False  # the banner counts what is left to fix, after Mark complete found problems
         self._build()
         self.heading.setVisible(parent is None if show_heading is None else show_heading)
         self.timer = QTimer(self)
@@ -305,6 +306,7 @@ class ConferenceEditor(QWidget):
 
     def _make_guidance(self, item: CardItem) -> CategoryGuidance:
         guidance = CategoryGuidance(self.q, item.box)
+        guidance.name_for(f"child {item.index + 1}")
         guidance.answered.connect(lambda code, it=item: self._answer_ea(it, code))
         return guidance
 
@@ -514,6 +516,23 @@ class ConferenceEditor(QWidget):
                 slot.input.set_described(" ".join(mine))
         for i, section in enumerate(self.q.sections):
             self.pages.item(i).setText(self._page_title(section, per_page.get(i, 0)))
+        if self._counting:
+            self._count_in_banner(sum(per_page.values()))
+
+    def _count_in_banner(self, errors: int, first: bool = False) -> None:
+        """The banner's count follows the fixes, down to "choose Mark complete" when none is left."""
+        if errors == 0:
+            self._counting = False
+            self._say("Every answer that needed attention is in order now: choose Mark complete.")
+            return
+        text = (
+            f"{errors} answers need attention before this conference can be completed."
+            if errors > 1
+            else "1 answer needs attention before this conference can be completed."
+        )
+        text += " Each is marked beside its answer" + ("; the first one has the cursor." if first else ".")
+        if first or not self.banner.text().startswith(text.split(" Each")[0]):
+            self._say(text, BANNER_ERROR)
 
     def _update_computed(self, rec: dict[str, Any]) -> None:
         strategy = dates.parse_iso(rec.get("strategy_discussion_date"))
@@ -594,6 +613,8 @@ class ConferenceEditor(QWidget):
 
     def _say(self, text: str, style: str = BANNER_INFO) -> None:
         theme.set_tone(self.banner, style)
+        if text and text != self.banner.text():
+            a11y.announce(self.banner, text, assertive=style == BANNER_ERROR)
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
 
@@ -628,6 +649,7 @@ class ConferenceEditor(QWidget):
         self._saved_at = None
         self._dirty = False
         self._show_all = detail.status == conferences.COMPLETE
+        self._counting = False
         self._say("")
         if switching:
             self.show_page(0)  # another conference starts at its first page
@@ -680,6 +702,7 @@ class ConferenceEditor(QWidget):
         elif theme.tone(self.banner) == BANNER_ERROR and self.banner.text().startswith("Not saved"):
             self._say("")
         self._emit_status()
+        a11y.announce(self.status_label, f"Saved at {self._saved_at}.")
         self.saved.emit(self.conference_id)
 
     def flush(self) -> None:
@@ -723,28 +746,37 @@ class ConferenceEditor(QWidget):
                 detail = conferences.complete(s, self.conference_id)
         except InvalidRecord as exc:
             self._show_all = True
+            self._counting = False
             self._refresh()
-            self._say(f"{exc} Each is marked beside its answer; the first one has the cursor.", BANNER_ERROR)
+            shown = sum(1 for _s, p in self._visible_problems if p.severity == "error")
+            self._count_in_banner(shown or len(exc.problems), first=True)
+            self._counting = True
             self.go_to_first_problem([p.path for p in exc.problems])
             return
         except CpchairError as exc:
             self._say(str(exc), BANNER_ERROR)
             return
         self.status = detail.status
+        self._counting = False
         self._say("")
         self._refresh()
         self._emit_status()
+        a11y.announce(self.status_label, "Complete: this conference is ready to export.")
         self.completed.emit(self.conference_id)
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentRow(index)
 
-    def go_to(self, path: str) -> bool:
-        """Show the page holding ``path`` and put the cursor in its field."""
+    def slot_for(self, path: str) -> Slot | None:
+        """The answer on screen that shows problems for ``path`` (a list's item, or its parent field)."""
         path = _slot_path(path)
         while path not in self.slots and "." in path:
             path = path.rsplit(".", 1)[0]
-        slot = self.slots.get(path)
+        return self.slots.get(path)
+
+    def go_to(self, path: str) -> bool:
+        """Show the page holding ``path`` and put the cursor in its field."""
+        slot = self.slot_for(path)
         if slot is None:
             return False
         self.show_page(slot.page)
@@ -754,7 +786,7 @@ class ConferenceEditor(QWidget):
 
     def go_to_first_problem(self, paths: list[str] | None = None) -> bool:
         paths = paths if paths is not None else [p.path for _s, p in self._visible_problems]
-        return any(self.go_to(p) for p in paths)
+        return any(self.go_to(p) for p in form_focus.in_reading_order(self, paths))
 
     def visible_problems(self) -> dict[str, list[str]]:
         """path -> messages currently shown (what the chair reads beside each field)."""

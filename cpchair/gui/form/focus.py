@@ -83,3 +83,15 @@ def watch_leaving(field_input: FieldInput, on_leave: Callable[[], None]) -> None
     for w in field_input.focus_widgets():
         w.installEventFilter(watcher)
 
+
+def in_reading_order(editor: ConferenceEditor, paths: list[str]) -> list[str]:
+    """``paths`` sorted as the chair reads the form (page by page, top to bottom: the Tab order), so the
+    cursor goes to the first problem on screen, not to the first one a rule happened to find."""
+    position = {_key(w): i for i, w in enumerate(editor.focus_chain())}
+    last = len(position)
+
+    def rank(path: str) -> int:
+        slot = editor.slot_for(path)
+        return last if slot is None else position.get(_key(slot.focus), last)
+
+    return sorted(paths, key=rank)

@@ -92,5 +92,10 @@ class CategoryGuidance(QWidget):
         self.neglect.setVisible(category == "neglect")
         return show_ea or category == "neglect"
 
+    def name_for(self, whom: str) -> None:
+        """Each child has its own prompt: "Confirm emotional abuse for child 2" tells them apart."""
+        for b in self.buttons.values():
+            b.setAccessibleName(f"{b.text().replace('&', '')} for {whom}")
+
     def focus_widgets(self) -> list[QWidget]:
         return list(self.buttons.values())

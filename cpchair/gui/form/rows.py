@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair.domain.questionnaire import Field, Questionnaire
-from cpchair.gui import theme
+from cpchair.gui import a11y, theme
 from cpchair.gui.form.fields import BoolInput, FieldInput, make_input
 
 LOCAL_NOTE = "Stays on this computer: never exported."
@@ -165,6 +165,7 @@ class CardItem(RepeatItem):
         for sub in group.field.fields:
             row = FieldRow(sub, group.q, self.box)
             row.input.set_path(f"{group.field.key}[{index}].{sub.key}")
+            a11y.name_input(row.input, f"{noun.capitalize()} {index + 1} ")
             row.add_to(self.form)
             self.rows[sub.key] = row
             if sub.key in after:
@@ -207,6 +208,7 @@ class TableItem(RepeatItem):
         super().__init__(group, index, value)
         self.cells: list[QWidget] = []
         noun = noun_of(group.field)
+        fixed = next((f for f in group.field.fields if f.key == group.fixed_key), None)
         col = 0
         for sub in group.field.fields:
             if sub.key == group.fixed_key:
@@ -222,7 +224,9 @@ class TableItem(RepeatItem):
             field_input.set_path(f"{group.field.key}[{index}].{sub.key}")
             if isinstance(field_input, BoolInput):
                 field_input.box.setText("")
-                field_input.box.setAccessibleName(sub.plain_label)
+            # "Police attendance", "Escalation 2 stage": the row says which entry the cell belongs to.
+            row_name = group.q.label(fixed.codes, value.get(fixed.key)) if fixed else f"{noun.capitalize()} {index + 1}"
+            a11y.name_input(field_input, f"{row_name} ")
             combo = getattr(field_input, "combo", None)
             if combo is not None:
                 combo.setMinimumWidth(0)  # a table column is as wide as its longest answer, no wider
