@@ -173,6 +173,7 @@ def _apply(scheme: Qt.ColorScheme) -> None:
     }.get(str(_state["mode"]))
     if chosen is not None:
         QApplication.setPalette(chosen())
+        refresh()
         return
     # Follow the system: the platform's own palette, unless the platform reports a dark scheme and its
     # palette stays light (Fusion on many Linux desktops), or the other way round.

@@ -52,6 +52,7 @@ from cpchair.gui.form.save_guard import retry_delay_ms
 from cpchair.gui.minutes import files
 from cpchair.gui.minutes.record_panel import MinutesRecordPanel
 from cpchair.gui.minutes.version_picker import VersionPicker
+from cpchair.gui.minutes.zoom import PreviewZoom
 from cpchair.reports.pdf_common import atomic_write
 from cpchair.services import audit, conferences
 from cpchair.services import minutes as svc
@@ -226,7 +227,6 @@ class MinutesPage(QWidget):
             buttons.addWidget(b)
         self.version_picker = VersionPicker()
         buttons.addWidget(self.version_picker)
-        buttons.addStretch(1)
         right_layout.addLayout(buttons)
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -241,6 +241,9 @@ class MinutesPage(QWidget):
         self.preview.setPageMode(QPdfView.PageMode.MultiPage)
         self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         right_layout.addWidget(self.preview, 1)
+        buttons.addSpacing(12)
+        self.zoom = PreviewZoom(self.preview, self, buttons)
+        buttons.addStretch(1)
         self.preview_button.clicked.connect(self.refresh_preview)
         self.save_pdf_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_minutes)
