@@ -163,8 +163,10 @@ class ConferenceEditor(QWidget):
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.save)
         self._remap()
-        # Focus given to the editor (by the window opening a conference) lands in the first question.
+        # Focus given to the editor (by the window opening a conference) lands in the first question of
+        # the page shown (never in a hidden page's: that would be an invisible Tab stop).
         self.setFocusProxy(self.rows[self.q.sections[0].fields[0].key].input.buddy())
+        self.pages.currentRowChanged.connect(lambda index: form_focus.proxy_to_page(self, index))
         self.setEnabled(False)
 
     # ------------------------------------------------------------------------------------------------ build

@@ -95,3 +95,16 @@ def in_reading_order(editor: ConferenceEditor, paths: list[str]) -> list[str]:
         return last if slot is None else position.get(_key(slot.focus), last)
 
     return sorted(paths, key=rank)
+
+
+def proxy_to_page(editor: ConferenceEditor, index: int) -> None:
+    """Point the editor's focus proxy at the first field of page ``index``: focus given to the editor, or
+    Tab reaching it, lands on the page the chair sees. The Tab order is set again after (a new proxy moves
+    in Qt's focus chain)."""
+    page = editor.stack.widget(index)
+    first = next((w for w in editor.focus_chain() if page is not None and page.isAncestorOf(w)), None)
+    if first is not None and editor.focusProxy() is not first:
+        editor.setFocusProxy(first)
+        chain = editor.focus_chain()
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
