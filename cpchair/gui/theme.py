@@ -104,11 +104,18 @@ def tone(widget: QWidget) -> str | None:
 
 
 class _PaletteWatcher(QWidget):
-    """Never shown: Qt tells every widget when the application palette changes; this one re-derives."""
+    """Never shown: Qt tells every widget when the application palette or font changes; this one
+    re-derives the colours, and re-applies the sheet after a font change (while an application style
+    sheet is set, Qt does not pass a new system font size on to existing widgets by itself)."""
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ApplicationPaletteChange:
             refresh()
+        elif event.type() == QEvent.Type.ApplicationFontChange:
+            app = QApplication.instance()
+            sheet = app.styleSheet()
+            app.setStyleSheet("")
+            app.setStyleSheet(sheet)
         return super().event(event)
 
 

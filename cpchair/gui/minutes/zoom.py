@@ -25,12 +25,8 @@ class PreviewZoom(QObject):
         self.actions: dict[str, QAction] = {}
         specs = (
             ("zoom_out", "Zoom out", [QKeySequence(QKeySequence.StandardKey.ZoomOut)], self.zoom_out),
-            (
-                "zoom_in",
-                "Zoom in",
-                [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")],
-                self.zoom_in,
-            ),
+            # Ctrl+= too: + is Shift+= on most keyboards.
+            ("zoom_in", "Zoom in", [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")], self.zoom_in),
             ("fit_width", "Fit width", [QKeySequence("Ctrl+0")], self.fit_width),
         )
         for key, text, keys, slot in specs:
