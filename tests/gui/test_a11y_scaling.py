@@ -63,7 +63,8 @@ def test_at_twice_the_text_size_the_caseload_and_list_columns_hold_their_text(qt
             [child("C-24", "Maximilian-Alexander", "plan_continues", category="physical", plan_start="2025-05-20")],
         ),
     )
-    _complete(db, valid_answers("initial", "2027-06-08", [child("C-NEW", "Eve", "plan_started", plan_start="2027-06-08")]))
+    new = child("C-NEW", "Eve", "plan_started", plan_start="2027-06-08")
+    _complete(db, valid_answers("initial", "2027-06-08", [new]))
     window = main_window
     assert window.list_page.view.font().pointSizeF() == double_text.pointSizeF()
     window.list_page.refresh()

@@ -23,10 +23,10 @@ class PreviewZoom(QObject):
         super().__init__(host)
         self.view = view
         self.actions: dict[str, QAction] = {}
+        zoom_in_keys = [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]  # + is Shift+=
         specs = (
             ("zoom_out", "Zoom out", [QKeySequence(QKeySequence.StandardKey.ZoomOut)], self.zoom_out),
-            # Ctrl+= too: + is Shift+= on most keyboards.
-            ("zoom_in", "Zoom in", [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")], self.zoom_in),
+            ("zoom_in", "Zoom in", zoom_in_keys, self.zoom_in),
             ("fit_width", "Fit width", [QKeySequence("Ctrl+0")], self.fit_width),
         )
         for key, text, keys, slot in specs:
