@@ -78,10 +78,6 @@ class CaseloadPage(QWidget):
             )
         fit_columns(self.view)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        fit_columns(self.view)  # the last column fills the new width
-
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open_requested.emit(self.proxy.data(index, ID_ROLE))

@@ -74,10 +74,6 @@ class ConferenceListPage(QWidget):
         self.view.activated.connect(self._open_index)
         self.refresh()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        fit_columns(self.view)  # the last column fills the new width
-
     # --- data ----------------------------------------------------------------------------------------
     def _fetch_page(self, offset: int, limit: int) -> list[svc.ConferenceSummary]:
         with self.db.session() as s:

@@ -8,13 +8,31 @@ The data folder is temporary and filled with the demo generator, so the pictures
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
 TODAY = date(2027, 6, 21)
+
+
+def save_small(pixmap, path: Path) -> None:
+    """A 256-colour PNG (screens of flat colour lose nothing) when Pillow is there, else Qt's own PNG."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    try:
+        from PIL import Image
+    except ImportError:
+        pixmap.save(str(path))
+        return
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    image = Image.open(io.BytesIO(bytes(buffer.data()))).convert("RGB")
+    image.quantize(256).save(path, optimize=True)
 
 
 def main() -> None:
@@ -44,15 +62,18 @@ def main() -> None:
     for mode in ("light", "dark", "high_contrast"):
         if only and mode not in only:
             continue
-        theme.set_mode(mode)
+        with db.session() as s:
+            settings.put(s, "colours", mode)  # View > Colours, as the window reads it when it opens
+            s.commit()
         window = MainWindow(db, today=TODAY)
+        assert theme.mode() == mode
         window.resize(1366, 768)
         window.show()
         app.processEvents()
 
-        def shot(name: str) -> None:
+        def shot(name: str, window=window, mode=mode) -> None:
             app.processEvents()
-            window.grab().save(str(out / f"{name}-{mode}-{scale}x.png"))
+            save_small(window.grab(), out / f"{name}-{mode}-{scale}x.png")
 
         shot("conferences")
         window.show_page("caseload")
@@ -73,6 +94,14 @@ def main() -> None:
         shot("form-children")
         editor.show_page(len(editor.q.sections) - 1)
         shot("form-last")
+        window.list_page.refresh()
+        window.open_conference(window.list_page.model.summary(0).id)
+        window.conference_view.tabs.setCurrentIndex(1)  # the minutes and their preview
+        deadline = time.monotonic() + 3  # the preview renders its pages in the background
+        while time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.05)
+        shot("minutes")
         del cid
         window.close()
         window.deleteLater()
