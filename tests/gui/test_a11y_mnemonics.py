@@ -81,3 +81,15 @@ def test_the_other_pages_have_no_repeated_letters(qtbot, main_window, db):
     window.conference_view.tabs.setCurrentIndex(1)  # the minutes
     qtbot.wait(1)
     assert clashes(window) == {}, "minutes"
+
+
+def test_each_menu_has_its_own_letters(main_window):
+    for top in main_window.menuBar().actions():
+        menu = top.menu()
+        letters = [mnemonics.letter(a.text()) for a in menu.actions() if not a.isSeparator() and a.text()]
+        assert None not in letters, plain_texts(menu)
+        assert len(letters) == len(set(letters)), plain_texts(menu)
+
+
+def plain_texts(menu) -> list[str]:
+    return [a.text() for a in menu.actions()]

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from cpchair import settings
 from cpchair.errors import DatabaseError, NotFound
+from cpchair.gui import theme
 from cpchair.services import merge
 from cpchair.storage.locks import MergeBusy
 
@@ -186,7 +187,7 @@ class MergePanel(QWidget):
         name.setToolTip(path)
         state = QTableWidgetItem(STATUS_TEXT.get(status, status))
         if status == merge.REJECTED:
-            state.setForeground(Qt.GlobalColor.darkRed)
+            state.setForeground(theme.colours().error)  # from the palette: 4.5:1 in light, dark, high contrast
         for col, item in enumerate((name, state, QTableWidgetItem(reason))):
             self.results.setItem(row, col, item)
 
