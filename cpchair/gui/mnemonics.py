@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenuBar, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenuBar, QTabBar, QTabWidget, QWidget
 
 SOURCE = "mnemonic_source"  # dynamic property: the text as first written, with its preferred letter
 
@@ -149,10 +149,33 @@ def reserved_outside(root: QWidget) -> set[str]:
 
 
 def resolve(root: QWidget) -> None:
-    """Hand out clash-free letters to the carriers under ``root`` (in the order they were made, which is
-    reading order for a form built top to bottom), avoiding the letters around it in its window."""
+    """Hand out clash-free letters under ``root``, avoiding the letters around it in its window: first the
+    titles of its own tabs, then the carriers always shown (in the order they were made, which is reading
+    order for a form built top to bottom), then each tab's page on its own (only one is shown at a time,
+    so two pages may share a letter)."""
     taken = reserved_outside(root)
+    tab_widgets = [t for t in root.findChildren(QTabWidget) if t is not root]
+    for tabs in tab_widgets:
+        bar = tabs.tabBar()
+        sources = []
+        for i in range(bar.count()):
+            if bar.tabData(i) is None:
+                bar.setTabData(i, bar.tabText(i))
+            sources.append(bar.tabData(i))
+        for i, text in enumerate(assign(sources, taken)):
+            if bar.tabText(i) != text:
+                bar.setTabText(i, text)
+        taken |= {ch for i in range(bar.count()) if (ch := letter(bar.tabText(i)))}
+    pages = [tabs.widget(i) for tabs in tab_widgets for i in range(tabs.count())]
     wanting = [w for w in carriers(root) if letter(source_text(w))]
-    for w, text in zip(wanting, assign([source_text(w) for w in wanting], taken), strict=True):
+    common = [w for w in wanting if not any(p.isAncestorOf(w) for p in pages)]
+    _hand_out(common, taken)
+    taken |= {ch for w in common if (ch := letter(text_of(w)))}
+    for page in pages:
+        _hand_out([w for w in wanting if page.isAncestorOf(w)], set(taken))
+
+
+def _hand_out(widgets: list[QWidget], taken: set[str]) -> None:
+    for w, text in zip(widgets, assign([source_text(w) for w in widgets], taken), strict=True):
         if text_of(w) != text:
             set_text(w, text)

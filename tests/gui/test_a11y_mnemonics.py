@@ -81,6 +81,14 @@ def test_the_other_pages_have_no_repeated_letters(qtbot, main_window, db):
     window.conference_view.tabs.setCurrentIndex(1)  # the minutes
     qtbot.wait(1)
     assert clashes(window) == {}, "minutes"
+    from PySide6.QtWidgets import QTabWidget
+
+    inner = window.conference_view.minutes.findChildren(QTabWidget)
+    for tabs in inner:  # the minutes' own tabs (facts, professionals, letters, sign-off)
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            qtbot.wait(1)
+            assert clashes(window) == {}, tabs.tabText(i)
 
 
 def test_each_menu_has_its_own_letters(main_window):
