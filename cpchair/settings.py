@@ -74,6 +74,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "?sslmode=verify-full. Leave empty to keep it on this computer. No password here: it is kept in the "
         "computer's credential store.",
     ),
+    SettingSpec("colours", "system", str, "You", "Colours", "system, light, dark or high_contrast", visible=False),
     SettingSpec("role", "chair", str, "You", "Role", visible=False),
     # comparators (coordinator): the authority's DfE code and its statistical neighbours', comma-separated
     SettingSpec("comparator_authority", "", str, "Comparators", "Authority", visible=False),

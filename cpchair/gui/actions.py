@@ -8,7 +8,7 @@ disagree, and tests can trigger a request without hunting for a widget.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle, QToolBar
 
 PAGES = (
@@ -35,6 +35,7 @@ class Actions(QObject):
     find = Signal()
     audit_log = Signal()
     retention = Signal()
+    colours = Signal(str)  # a theme mode: system, light, dark, high_contrast
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -132,6 +133,17 @@ class Actions(QObject):
             action.triggered.connect(lambda _checked=False, k=key: self.show_page.emit(k))
             self.page_actions[key] = action
 
+        from cpchair.gui import theme
+
+        self.colour_group = QActionGroup(window)
+        self.colour_actions: dict[str, QAction] = {}
+        for mode, text in theme.MODES.items():
+            action = QAction(text, window, checkable=True)
+            action.setStatusTip("Colours for the whole window; the system's follow its light, dark or contrast mode")
+            action.triggered.connect(lambda _checked=False, m=mode: self.colours.emit(m))
+            self.colour_group.addAction(action)
+            self.colour_actions[mode] = action
+
         self._build_menus(window)
         self.toolbar = self._build_toolbar(window)
 
@@ -157,6 +169,10 @@ class Actions(QObject):
         view_menu.addSeparator()
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.audit_log_action)
+        view_menu.addSeparator()
+        colours = view_menu.addMenu("C&olours")
+        for action in self.colour_actions.values():
+            colours.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.guide_action)
         help_menu.addAction(self.shortcuts_action)

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cpchair import settings
 from cpchair.domain import dates
 from cpchair.errors import CpchairError
-from cpchair.gui import prompts
+from cpchair.gui import prompts, theme
 from cpchair.gui.actions import Actions
 from cpchair.gui.pages.conference_list import ConferenceListPage
 from cpchair.gui.sync.panel import SyncPanel
@@ -51,9 +51,14 @@ class MainWindow(QMainWindow):
         with db.session() as s:
             self.chair_name = settings.get(s, "chair_name")
             self.role = settings.get(s, "role")
+            colours = settings.get(s, "colours")
             s.commit()
+        theme.install()
+        if colours != theme.mode() and colours in theme.MODES:
+            theme.set_mode(colours)
 
         self.actions = Actions(self)
+        self.actions.colour_actions[theme.mode()].setChecked(True)
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
         self.nav.setFixedWidth(150)
@@ -103,6 +108,7 @@ class MainWindow(QMainWindow):
         a.find.connect(self.find)
         a.audit_log.connect(self.show_audit_log)
         a.retention.connect(self.review_retention)
+        a.colours.connect(self.set_colours)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.list_page.open_requested.connect(self.open_conference)
 
@@ -172,8 +178,19 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         if key == "conferences":
             self.list_page.view.setFocus()
+        elif not self.nav.hasFocus():  # Ctrl+2/3: the keyboard goes to the page (arrows in the list stay there)
+            target = page.view if key == "caseload" else page.tabs.tabBar()
+            target.setFocus(Qt.FocusReason.TabFocusReason)
         self.actions.set_conference_open(False)
         self.statusBar().clearMessage()  # the editor's last word is about a conference no longer shown
+
+    def set_colours(self, mode: str) -> None:
+        """View ▸ Colours: follow the system, or light, dark or high contrast; remembered for next time."""
+        theme.set_mode(mode)
+        self.actions.colour_actions[mode].setChecked(True)
+        with self.db.session() as s:
+            settings.put(s, "colours", mode)
+            s.commit()
 
     def find(self) -> None:
         self.show_page("conferences")

@@ -42,3 +42,13 @@ def main_window(qtbot, chair_settings, monkeypatch):
     qtbot.waitExposed(window)
     yield window
     window.close()
+
+
+@pytest.fixture(params=("light", "dark", "high_contrast"))
+def colour_mode(request):
+    """The window's colours set to light, dark or Windows-like high contrast (then back to the system's)."""
+    from cpchair.gui import theme
+
+    theme.set_mode(request.param)
+    yield request.param
+    theme.set_mode("system")

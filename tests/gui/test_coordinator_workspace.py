@@ -159,7 +159,7 @@ def test_a_conflict_appears_and_is_resolved_from_the_conflicts_tab(qtbot, worksp
     conference_id, revision = _conflicting_copy(share, share / "restored-backup")
     _merge(qtbot, w)
     assert "1 conflict(s) to resolve" in w.merge_panel.summary.text()
-    assert w.tabs.tabText(w.tabs.indexOf(w.conflicts)) == "Con&flicts (1)"
+    assert w.tabs.tabText(w.tabs.indexOf(w.conflicts)) == "C&onflicts (1)"
 
     w.show_tab("conflicts")
     table = w.conflicts.table
@@ -170,7 +170,7 @@ def test_a_conflict_appears_and_is_resolved_from_the_conflicts_tab(qtbot, worksp
 
     qtbot.mouseClick(getattr(w.conflicts, button), Qt.MouseButton.LeftButton)
     assert table.rowCount() == 0
-    assert w.tabs.tabText(w.tabs.indexOf(w.conflicts)) == "Con&flicts"
+    assert w.tabs.tabText(w.tabs.indexOf(w.conflicts)) == "C&onflicts"
     with db.session() as s:
         conflict = s.scalars(select(MergeConflict)).one()
         after = json.loads(s.get(MergedConference, conference_id).record)

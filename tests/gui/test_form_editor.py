@@ -112,10 +112,11 @@ def test_mark_complete_shows_the_problems_moves_to_the_first_then_completes(qtbo
     with qtbot.assertNotEmitted(ed.completed):
         qtbot.mouseClick(ed.complete_button, Qt.MouseButton.LeftButton)
     assert "need attention before this conference can be completed" in ed.banner.text()
-    # The first problem in reading order is the child's age, on the second page; the cursor is there.
+    # The cursor is on the first problem in reading order: the family reference, first on the first page
+    # (its rule is a local one, checked after the questionnaire's, but the chair reads it first).
     child = ed.groups["children"].items[0]
-    assert ed.stack.currentIndex() == 1
-    assert QApplication.focusWidget() is child.rows["age_years"].input.edit
+    assert ed.stack.currentIndex() == 0
+    assert QApplication.focusWidget() is ed.rows["family_ref"].input.edit
     assert child.rows["age_years"].problem.text() == "Needs attention: Enter the child's age in years (0 to 17)."
     assert ed.rows["quality.plan_smart"].problem.text() == "Needs attention: Please answer this question."
     assert "(" in ed.pages.item(1).text() and "to fix" in ed.pages.item(1).text()
@@ -296,6 +297,7 @@ def test_local_only_fields_say_they_stay_on_this_computer(editor):
 def test_every_problem_of_a_spoiled_record_is_shown_beside_a_field(qtbot, db):
     answers = conferences.blank_answers("review")
     answers.update(conference_date="2025-03-16", strategy_discussion_date="2025-03-20", issues=["gangs", "xyz"])
+    answers["family_ref"] = "FAM-1"
     answers["children"][0].update(age_years=30, decision="plan_started", category="emotional")
     answers["adults"] = [
         dict(conferences.blank_adult(), relationship="mother", attendance="attended_all", engaged_agencies=["zzz"])

@@ -73,7 +73,7 @@ class ChairsView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.enrol_button = QPushButton("&Enrol from file…")
-        self.revoke_button = QPushButton("Re&voke key…")
+        self.revoke_button = QPushButton("Revo&ke key…")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Chairs message")

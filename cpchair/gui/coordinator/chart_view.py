@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-SERIES_COLOURS = (QColor("#1f5f8b"), QColor("#e08a1e"), QColor("#2e8b57"))
-NATIONAL_COLOUR = QColor("#b22222")
-GRID = QColor("#d8d8d8")
-MUTED = QColor("#777777")
+from cpchair.gui import theme
+
+# Colours come from the palette in force (theme.colours()): series bars, the national line in the error
+# colour, grid lines, and muted "no data" text that keeps 4.5:1.
 
 
 class BarChart(QWidget):
@@ -115,6 +115,7 @@ class BarChart(QWidget):
 
     # --- horizontal: one row per label ------------------------------------------------------------------
     def _paint_horizontal(self, p: QPainter, fm: QFontMetrics) -> None:
+        c = theme.colours()
         legend = 18 if len(self.series) > 1 else 0
         label_w = min(max((fm.horizontalAdvance(t) for t in self.labels), default=0) + 8, self.width() * 0.42)
         plot = QRectF(label_w, 12 + legend, self.width() - label_w - 104, self.height() - 34 - legend)
@@ -132,51 +133,53 @@ class BarChart(QWidget):
                 y = top + (row_h - n_series * bar_h) / 2 + s * bar_h
                 value = values[i]
                 if value is None:
-                    p.setPen(MUTED)
+                    p.setPen(c.help)
                     p.drawText(QRectF(plot.left() + 3, y - 2, 80, bar_h + 4), Qt.AlignmentFlag.AlignVCenter,
                                self.gap_texts[i])  # fmt: skip
                     continue
                 w = plot.width() * max(0.0, min(value, 100.0)) / 100
-                p.fillRect(QRectF(plot.left(), y, w, bar_h - 1), SERIES_COLOURS[s % len(SERIES_COLOURS)])
+                p.fillRect(QRectF(plot.left(), y, w, bar_h - 1), c.series[s % len(c.series)])
                 p.setPen(self.palette().text().color())
                 p.drawText(QRectF(plot.left() + w + 3, y - 3, 130, bar_h + 6), Qt.AlignmentFlag.AlignVCenter,
                            self._text(s, i))  # fmt: skip
         if self.national is not None:
             x = plot.left() + plot.width() * self.national / 100
-            p.setPen(QPen(NATIONAL_COLOUR, 1.2, Qt.PenStyle.DashLine))
+            p.setPen(QPen(c.error, 1.2, Qt.PenStyle.DashLine))
             if self.national_row is None:
                 p.drawLine(int(x), int(plot.top() - 4), int(x), int(plot.bottom()))
             else:  # England's figure is for one row (e.g. "2 years or more"): mark that row only
                 top = plot.top() + self.national_row * row_h
                 p.drawLine(int(x), int(top), int(x), int(top + row_h))
-            p.setPen(NATIONAL_COLOUR)
+            p.setPen(c.error)
             p.drawText(QRectF(x - 150, plot.top() - 16 - legend, 300, 14), Qt.AlignmentFlag.AlignHCenter,
                        self.national_text)  # fmt: skip
         if legend:
             x = plot.left()
             for s, name in enumerate(self.series_names):
-                p.fillRect(QRectF(x, 2, 10, 10), SERIES_COLOURS[s % len(SERIES_COLOURS)])
+                p.fillRect(QRectF(x, 2, 10, 10), c.series[s % len(c.series)])
                 p.setPen(self.palette().text().color())
                 p.drawText(QRectF(x + 14, 0, 200, 14), Qt.AlignmentFlag.AlignVCenter, name)
                 x += fm.horizontalAdvance(name) + 34
 
     def _grid_x(self, p: QPainter, fm: QFontMetrics, plot: QRectF) -> None:
+        c = theme.colours()
         for pct in range(0, 101, 25):
             x = plot.left() + plot.width() * pct / 100
-            p.setPen(GRID)
+            p.setPen(c.grid)
             p.drawLine(int(x), int(plot.top()), int(x), int(plot.bottom()))
-            p.setPen(MUTED)
+            p.setPen(c.help)
             p.drawText(QRectF(x - 20, plot.bottom() + 2, 40, 14), Qt.AlignmentFlag.AlignHCenter, f"{pct}%")
 
     # --- vertical: one column per month or quarter --------------------------------------------------------
     def _paint_vertical(self, p: QPainter, fm: QFontMetrics) -> None:
+        c = theme.colours()
         under = 12 if self.under_texts else 0
         plot = QRectF(36, 14, self.width() - 44, self.height() - 44 - under)
         for pct in range(0, 101, 25):
             y = plot.bottom() - plot.height() * pct / 100
-            p.setPen(GRID)
+            p.setPen(c.grid)
             p.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
-            p.setPen(MUTED)
+            p.setPen(c.help)
             p.drawText(QRectF(0, y - 7, 32, 14), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{pct}%")
         n = max(len(self.labels), 1)
         col_w = plot.width() / n
@@ -187,24 +190,24 @@ class BarChart(QWidget):
             text = fm.elidedText(label, Qt.TextElideMode.ElideRight, int(col_w))
             p.drawText(QRectF(left, plot.bottom() + 3, col_w, 14), Qt.AlignmentFlag.AlignHCenter, text)
             if i < len(self.under_texts) and self.under_texts[i]:
-                p.setPen(MUTED)
+                p.setPen(c.help)
                 small = fm.elidedText(self.under_texts[i], Qt.TextElideMode.ElideRight, int(col_w))
                 p.drawText(QRectF(left, plot.bottom() + 15, col_w, 12), Qt.AlignmentFlag.AlignHCenter, small)
             value = values[i] if i < len(values) else None
             if value is None:
-                p.setPen(MUTED)
+                p.setPen(c.help)
                 p.drawText(QRectF(left, plot.bottom() - 16, col_w, 14), Qt.AlignmentFlag.AlignHCenter,
                            self.gap_texts[i])  # fmt: skip
                 continue
             h = plot.height() * max(0.0, min(value, 100.0)) / 100
             bar = QRectF(left + col_w * 0.18, plot.bottom() - h, col_w * 0.64, h)
-            p.fillRect(bar, SERIES_COLOURS[0])
+            p.fillRect(bar, c.series[0])
             p.setPen(self.palette().text().color())
             label = self.value_texts[0][i] if self.value_texts and i < len(self.value_texts[0]) else ""
             p.drawText(QRectF(left, bar.top() - 15, col_w, 14), Qt.AlignmentFlag.AlignHCenter, label or f"{value:.0f}%")
         if self.national is not None:
             y = plot.bottom() - plot.height() * self.national / 100
-            p.setPen(QPen(NATIONAL_COLOUR, 1.2, Qt.PenStyle.DashLine))
+            p.setPen(QPen(c.error, 1.2, Qt.PenStyle.DashLine))
             p.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
-            p.setPen(NATIONAL_COLOUR)
+            p.setPen(c.error)
             p.drawText(QRectF(plot.right() - 300, 0, 300, 13), Qt.AlignmentFlag.AlignRight, self.national_text)

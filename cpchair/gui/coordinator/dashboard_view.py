@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from cpchair.domain import dates
 from cpchair.errors import CpchairError
 from cpchair.gcpause import paused_gc
-from cpchair.gui import workers
+from cpchair.gui import theme, workers
 from cpchair.gui.coordinator.chart_view import BarChart
 from cpchair.services import comparators
 from cpchair.services import dashboard as svc
@@ -100,7 +100,7 @@ class FigureCard(QFrame):
         self.previous.setWordWrap(True)
         self.national = QLabel()  # England and the statistical neighbours
         self.national.setWordWrap(True)
-        self.national.setStyleSheet("color: #b22222;")
+        theme.set_tone(self.national, "error")
         self.chart = BarChart()
         self.table = QTableWidget(0, 3)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -112,7 +112,7 @@ class FigureCard(QFrame):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555555;")
+        theme.set_tone(self.note, "help")
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
         for w in (self.title, self.headline, self.previous, self.national, self.chart, self.table, self.note):
@@ -381,15 +381,15 @@ class DashboardView(QWidget):
         self.summary.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b22222;")
+        theme.set_tone(self.message, "error")
         self.message.hide()
         self.busy = QLabel(CALCULATING)
         self.busy.setAccessibleName("Dashboard status")
         self.busy.hide()
 
         bar = QHBoxLayout()
-        for label, widget in (("&Period", self.preset), ("&From", self.date_from), ("&To", self.date_to),
-                              ("C&hair", self.chair), ("&Show", self.view)):  # fmt: skip
+        for label, widget in (("&Period", self.preset), ("F&rom", self.date_from), ("&To", self.date_to),
+                              ("Ch&air", self.chair), ("&Show", self.view)):  # fmt: skip
             lab = QLabel(label)
             lab.setBuddy(widget)
             bar.addWidget(lab)

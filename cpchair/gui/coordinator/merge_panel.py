@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from cpchair import settings
 from cpchair.errors import DatabaseError, NotFound
+from cpchair.gui import theme
 from cpchair.services import merge
 from cpchair.storage.locks import MergeBusy
 
@@ -111,7 +112,7 @@ class MergePanel(QWidget):
         with db.session() as s:
             self.folder.setText(settings.get(s, "shared_folder") or "")
         self.choose_button = QPushButton("&Choose…")
-        self.merge_button = QPushButton("&Merge")
+        self.merge_button = QPushButton("Me&rge")
         self.merge_button.setDefault(True)
         self.allow_unsigned = QCheckBox("Also merge &unsigned (version 1) files")
         self.allow_unsigned.setAccessibleName("Also merge unsigned version 1 files")
@@ -139,7 +140,7 @@ class MergePanel(QWidget):
         self.results.setColumnWidth(0, 420)
 
         row = QHBoxLayout()
-        label = QLabel("Shared &folder:")
+        label = QLabel("Shared fo&lder:")
         label.setBuddy(self.folder)
         row.addWidget(label)
         row.addWidget(self.folder, 1)
@@ -211,7 +212,7 @@ class MergePanel(QWidget):
         name.setToolTip(path)
         state = QTableWidgetItem(STATUS_TEXT.get(status, status))
         if status == merge.REJECTED:
-            state.setForeground(Qt.GlobalColor.darkRed)
+            state.setForeground(theme.colours().error)  # from the palette: 4.5:1 in light, dark, high contrast
         for col, item in enumerate((name, state, QTableWidgetItem(reason))):
             self.results.setItem(row, col, item)
 

@@ -33,9 +33,9 @@ class CoordinatorWorkspace(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.tabs.addTab(self.merge_panel, "&Merge exports")
-        self.tabs.addTab(self.conflicts, "Con&flicts")
-        self.tabs.addTab(self.comparators, "C&omparators")
-        self.tabs.addTab(self.chairs, "Chai&rs")
+        self.tabs.addTab(self.conflicts, "C&onflicts")
+        self.tabs.addTab(self.comparators, "Comparators (neigh&bours)")
+        self.tabs.addTab(self.chairs, "Chairs and ke&ys")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -53,7 +53,7 @@ class CoordinatorWorkspace(QWidget):
 
     def _conflict_count(self, n: int) -> None:
         index = self.tabs.indexOf(self.conflicts)
-        self.tabs.setTabText(index, f"Con&flicts ({n})" if n else "Con&flicts")
+        self.tabs.setTabText(index, f"C&onflicts ({n})" if n else "C&onflicts")
 
     def show_tab(self, name: str) -> None:
         """``dashboard``, ``merge``, ``conflicts``, ``comparators`` or ``chairs``."""

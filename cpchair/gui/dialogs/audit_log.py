@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from cpchair.gui import theme
 from cpchair.gui.tables import row_table
 from cpchair.services import audit
 
@@ -78,7 +79,8 @@ class AuditLogDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if not self.verdict.ok:
-            self.status.setStyleSheet("font-weight: bold; color: #7a1010")
+            theme.set_tone(self.status, "error")
+            self.status.setStyleSheet("font-weight: bold")
         layout.addWidget(self.status)
         self.model = RowsModel(COLUMNS, [entry_row(e) for e in entries], self)
         self.table = row_table(self.model, "Audit log entries, newest first", WIDTHS)

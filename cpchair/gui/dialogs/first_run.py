@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair import settings
+from cpchair.gui import theme
 from cpchair.interchange.text import name_problem
 
 SAMPLE_CONFERENCES = 150
@@ -103,7 +104,7 @@ class FirstRunDialog(QDialog):
             self.role_buttons[code] = button
             role_box.addWidget(button)
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #a00000")
+        theme.set_tone(self.error_label, "error")
         self.error_label.setAccessibleName("Problem")
         self.error_label.hide()
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from cpchair import settings
 from cpchair.domain import dates
 from cpchair.errors import CpchairError
+from cpchair.gui import theme
 from cpchair.interchange import crypto
 from cpchair.interchange.text import name_problem
 from cpchair.services import conferences
@@ -79,7 +80,7 @@ class SettingsDialog(QDialog):
                 editor.setToolTip(spec.help)
                 editor.setAccessibleDescription(spec.help)
             error = QLabel()
-            error.setStyleSheet("color: #a00000")
+            theme.set_tone(error, "error")
             error.setWordWrap(True)
             error.hide()
             column = QVBoxLayout()
@@ -88,7 +89,7 @@ class SettingsDialog(QDialog):
             if spec.help:
                 hint = QLabel(spec.help)
                 hint.setWordWrap(True)
-                hint.setStyleSheet("color: palette(placeholder-text)")
+                theme.set_tone(hint, "help")
                 column.addWidget(hint)
             column.addWidget(error)
             form.addRow(label, column)
@@ -230,7 +231,7 @@ class SettingsDialog(QDialog):
         else:
             text = f"Trusted coordinator: {crypto.grouped(pin[0])}"
         self.coordinator_label.setText(text)
-        self.trust_message.setStyleSheet("color: #a00000" if problem else "")
+        theme.set_tone(self.trust_message, "error" if problem else None)
         self.trust_message.setText(problem or "")
 
     def _export_public_key(self) -> None:
@@ -331,7 +332,7 @@ class SettingsDialog(QDialog):
         return True
 
     def _keys_message(self, text: str, *, problem: bool = False) -> None:
-        self.trust_message.setStyleSheet("color: #a00000" if problem else "")
+        theme.set_tone(self.trust_message, "error" if problem else None)
         self.trust_message.setText(text)
 
     def _editor_for(self, spec: SettingSpec, value: Any) -> tuple[QWidget, QWidget]:

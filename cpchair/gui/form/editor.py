@@ -36,9 +36,11 @@ from cpchair.domain.local_rules import local_problems
 from cpchair.domain.questionnaire import Field, Section, load
 from cpchair.domain.validation import Problem, emotional_abuse_prompt_due, icpc_timeliness, validate_record
 from cpchair.errors import CpchairError, InvalidRecord, NotFound
+from cpchair.gui import a11y, theme
+from cpchair.gui.form import focus as form_focus
 from cpchair.gui.form.guidance import CategoryGuidance
 from cpchair.gui.form.rows import (
-    HELP_STYLE,
+    HELP_TONE,
     CardItem,
     FieldRow,
     ProblemLabel,
@@ -58,11 +60,13 @@ PAGE_SHORTCUTS = (
     ("Ctrl+PgDown", "Next page of the questionnaire"),
     ("Ctrl+PgUp", "Previous page of the questionnaire"),
 )
-# Problems (by code) that only say "not answered yet": on a draft they wait until the chair has touched the
-# field or asked to complete, so a new conference does not open as a page of red.
+# Problems (by code) that only say "not answered yet": on a draft they wait until the chair has changed the
+# field and left it, or asked to complete, so a new conference does not open as a page of red.
 REQUIRED_LIKE = frozenset(
     {
         "required",
+        "family_ref_required",
+        "case_ref_required",
         "age_required",
         "strategy_required",
         "plan_start_required",
@@ -78,8 +82,8 @@ REQUIRED_LIKE = frozenset(
         "resolved_needs",
     }
 )
-BANNER_ERROR = "background: #fdecea; color: #7a1010; border: 1px solid #e0a0a0; padding: 6px;"
-BANNER_INFO = "background: #fff4d6; color: #5a4000; border: 1px solid #d9b650; padding: 6px;"
+BANNER_ERROR = "banner-error"  # tones (gui/theme.py): the colours follow the palette
+BANNER_INFO = "banner-info"
 
 
 def _set_dotted(record: dict[str, Any], key: str, value: Any) -> None:
@@ -151,6 +155,7 @@ class ConferenceEditor(QWidget):
         self.derived_labels: dict[str, QLabel] = {}  # section key -> the answers worked out from others
         self._chain: list[QWidget] = []
         self._visible_problems: list[tuple[Slot, Problem]] = []
+        self._counting = False  # the banner counts what is left to fix, after Mark complete found problems
         self._build()
         self.heading.setVisible(parent is None if show_heading is None else show_heading)
         self.timer = QTimer(self)
@@ -158,8 +163,10 @@ class ConferenceEditor(QWidget):
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.save)
         self._remap()
-        # Focus given to the editor (by the window opening a conference) lands in the first question.
+        # Focus given to the editor (by the window opening a conference) lands in the first question of
+        # the page shown (never in a hidden page's: that would be an invisible Tab stop).
         self.setFocusProxy(self.rows[self.q.sections[0].fields[0].key].input.buddy())
+        self.pages.currentRowChanged.connect(lambda index: form_focus.proxy_to_page(self, index))
         self.setEnabled(False)
 
     # ------------------------------------------------------------------------------------------------ build
@@ -236,7 +243,7 @@ class ConferenceEditor(QWidget):
         title.setFont(font)
         lay.addWidget(title)
         if section.intro:
-            lay.addWidget(small_label(section.intro, HELP_STYLE, page))
+            lay.addWidget(small_label(section.intro, HELP_TONE, page))
         form = new_form()
         lay.addLayout(form)
         for f in section.fields:
@@ -301,6 +308,7 @@ class ConferenceEditor(QWidget):
 
     def _make_guidance(self, item: CardItem) -> CategoryGuidance:
         guidance = CategoryGuidance(self.q, item.box)
+        guidance.name_for(f"child {item.index + 1}")
         guidance.answered.connect(lambda code, it=item: self._answer_ea(it, code))
         return guidance
 
@@ -340,7 +348,7 @@ class ConferenceEditor(QWidget):
                     slots[slot.path] = slot
         for slot in slots.values():
             if slot.input is not None and not getattr(slot.input, "_touch_hooked", False):
-                slot.input.changed.connect(lambda inp=slot.input: setattr(inp, "touched", True))
+                form_focus.watch_leaving(slot.input, self._on_recheck)
                 slot.input.recheck.connect(self._on_recheck)
                 slot.input._touch_hooked = True
         self.slots = slots
@@ -361,6 +369,12 @@ class ConferenceEditor(QWidget):
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
         self._chain = chain
+        form_focus.assign_mnemonics(self)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Shown in a window: its menus and tabs are known now, so the pages' Alt letters avoid them."""
+        super().showEvent(event)
+        form_focus.assign_mnemonics(self)
 
     def focus_chain(self) -> list[QWidget]:
         """The Tab order (for tests and for the main window to continue from)."""
@@ -381,7 +395,7 @@ class ConferenceEditor(QWidget):
         try:
             for key, row in self.rows.items():
                 row.input.set_value(_get_dotted(answers, key))
-                row.input.touched = False
+                row.input.touched = row.input.edited = False
             for key, group in self.groups.items():
                 group.set_value(answers.get(key) or [])
         finally:
@@ -504,6 +518,23 @@ class ConferenceEditor(QWidget):
                 slot.input.set_described(" ".join(mine))
         for i, section in enumerate(self.q.sections):
             self.pages.item(i).setText(self._page_title(section, per_page.get(i, 0)))
+        if self._counting:
+            self._count_in_banner(sum(per_page.values()))
+
+    def _count_in_banner(self, errors: int, first: bool = False) -> None:
+        """The banner's count follows the fixes, down to "choose Mark complete" when none is left."""
+        if errors == 0:
+            self._counting = False
+            self._say("Every answer that needed attention is in order now: choose Mark complete.")
+            return
+        text = (
+            f"{errors} answers need attention before this conference can be completed."
+            if errors > 1
+            else "1 answer needs attention before this conference can be completed."
+        )
+        text += " Each is marked beside its answer" + ("; the first one has the cursor." if first else ".")
+        if first or not self.banner.text().startswith(text.split(" Each")[0]):
+            self._say(text, BANNER_ERROR)
 
     def _update_computed(self, rec: dict[str, Any]) -> None:
         strategy = dates.parse_iso(rec.get("strategy_discussion_date"))
@@ -583,7 +614,9 @@ class ConferenceEditor(QWidget):
         self.status_changed.emit(text)
 
     def _say(self, text: str, style: str = BANNER_INFO) -> None:
-        self.banner.setStyleSheet(style)
+        theme.set_tone(self.banner, style)
+        if text and text != self.banner.text():
+            a11y.announce(self.banner, text, assertive=style == BANNER_ERROR)
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
 
@@ -618,6 +651,7 @@ class ConferenceEditor(QWidget):
         self._saved_at = None
         self._dirty = False
         self._show_all = detail.status == conferences.COMPLETE
+        self._counting = False
         self._say("")
         if switching:
             self.show_page(0)  # another conference starts at its first page
@@ -667,9 +701,10 @@ class ConferenceEditor(QWidget):
                 "This conference was complete. The last change left an answer that needs attention, so it is "
                 "a draft again: fix what is marked and choose Mark complete."
             )
-        elif self.banner.styleSheet() == BANNER_ERROR and self.banner.text().startswith("Not saved"):
+        elif theme.tone(self.banner) == BANNER_ERROR and self.banner.text().startswith("Not saved"):
             self._say("")
         self._emit_status()
+        a11y.announce(self.status_label, f"Saved at {self._saved_at}.")
         self.saved.emit(self.conference_id)
 
     def flush(self) -> None:
@@ -713,28 +748,37 @@ class ConferenceEditor(QWidget):
                 detail = conferences.complete(s, self.conference_id)
         except InvalidRecord as exc:
             self._show_all = True
+            self._counting = False
             self._refresh()
-            self._say(f"{exc} Each is marked beside its answer; the first one has the cursor.", BANNER_ERROR)
+            shown = sum(1 for _s, p in self._visible_problems if p.severity == "error")
+            self._count_in_banner(shown or len(exc.problems), first=True)
+            self._counting = True
             self.go_to_first_problem([p.path for p in exc.problems])
             return
         except CpchairError as exc:
             self._say(str(exc), BANNER_ERROR)
             return
         self.status = detail.status
+        self._counting = False
         self._say("")
         self._refresh()
         self._emit_status()
+        a11y.announce(self.status_label, "Complete: this conference is ready to export.")
         self.completed.emit(self.conference_id)
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentRow(index)
 
-    def go_to(self, path: str) -> bool:
-        """Show the page holding ``path`` and put the cursor in its field."""
+    def slot_for(self, path: str) -> Slot | None:
+        """The answer on screen that shows problems for ``path`` (a list's item, or its parent field)."""
         path = _slot_path(path)
         while path not in self.slots and "." in path:
             path = path.rsplit(".", 1)[0]
-        slot = self.slots.get(path)
+        return self.slots.get(path)
+
+    def go_to(self, path: str) -> bool:
+        """Show the page holding ``path`` and put the cursor in its field."""
+        slot = self.slot_for(path)
         if slot is None:
             return False
         self.show_page(slot.page)
@@ -744,7 +788,7 @@ class ConferenceEditor(QWidget):
 
     def go_to_first_problem(self, paths: list[str] | None = None) -> bool:
         paths = paths if paths is not None else [p.path for _s, p in self._visible_problems]
-        return any(self.go_to(p) for p in paths)
+        return any(self.go_to(p) for p in form_focus.in_reading_order(self, paths))
 
     def visible_problems(self) -> dict[str, list[str]]:
         """path -> messages currently shown (what the chair reads beside each field)."""

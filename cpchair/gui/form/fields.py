@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from cpchair.domain import dates
 from cpchair.domain.questionnaire import Field, Questionnaire
+from cpchair.gui import a11y, theme
 
 CHOOSE = "Choose…"
 
@@ -89,9 +90,8 @@ class FieldInput(QWidget):
         return False
 
     def set_described(self, text: str) -> None:
-        """Tell assistive technology about the problem shown beside the field."""
-        for w in self.focus_widgets():
-            w.setAccessibleDescription(text)
+        """Tell assistive technology about the problem shown beside the field (then its help text)."""
+        a11y.describe(self, text)
 
 
 class DateInput(FieldInput):
@@ -191,7 +191,7 @@ class DateInput(FieldInput):
             return
         self.edit.setReadOnly(read_only)
         self.pick.setEnabled(not read_only)
-        self.edit.setStyleSheet("QLineEdit { background: palette(window); color: #444444; }" if read_only else "")
+        theme.set_tone(self.edit, "read-only" if read_only else None)
         self.edit.setToolTip(why if read_only else "")
 
 
@@ -374,17 +374,22 @@ class TextInput(FieldInput):
 def make_input(field: Field, q: Questionnaire, parent: QWidget | None = None) -> FieldInput:
     """The renderer for ``field.kind``. ``a|b`` code lists start on the first list (the editor switches)."""
     code_list = (field.codes or "").split("|")[0]
+    made: FieldInput
     match field.kind:
         case "date":
-            return DateInput(field, parent)
+            made = DateInput(field, parent)
         case "bool":
-            return BoolInput(field, parent)
+            made = BoolInput(field, parent)
         case "choice":
-            return ChoiceInput(field, q, code_list, parent)
+            made = ChoiceInput(field, q, code_list, parent)
         case "multi":
-            return MultiInput(field, q, code_list, parent)
+            made = MultiInput(field, q, code_list, parent)
         case "int":
-            return IntInput(field, parent)
+            made = IntInput(field, parent)
         case "text":
-            return TextInput(field, parent)
-    raise ValueError(f"The questionnaire definition has a field of unknown kind {field.kind!r} ({field.key}).")
+            made = TextInput(field, parent)
+        case _:
+            raise ValueError(f"The questionnaire definition has a field of unknown kind {field.kind!r} ({field.key}).")
+    a11y.name_input(made)
+    a11y.describe(made)  # the help text, read when the field gets the focus
+    return made

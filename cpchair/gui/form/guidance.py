@@ -10,9 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cpchair.domain.questionnaire import Questionnaire
-
-BOX_STYLE = "QFrame#guidance {background: #fff8e1; border: 1px solid #d9b650; border-radius: 4px;}"
-NEGLECT_STYLE = "QFrame#neglect {background: #eef4fa; border: 1px solid #9bb7d4; border-radius: 4px;}"
+from cpchair.gui import theme
 
 # What each answer's button says (an action); an answer added to the definition gets a button with its label.
 VERBS = {
@@ -30,13 +28,13 @@ class CategoryGuidance(QWidget):
     def __init__(self, q: Questionnaire, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.q = q
+        theme.install()  # the boxes' colours (QFrame#guidance, QFrame#neglect) come from the theme's sheet
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.setMaximumWidth(760)  # a paragraph, not a banner: lines short enough to read
 
         self.ea = QFrame(self)
         self.ea.setObjectName("guidance")
-        self.ea.setStyleSheet(BOX_STYLE)
         ea_lay = QVBoxLayout(self.ea)
         g = q.guidance["emotional_abuse"]
         title = QLabel(g.title, self.ea)
@@ -67,7 +65,6 @@ class CategoryGuidance(QWidget):
 
         self.neglect = QFrame(self)
         self.neglect.setObjectName("neglect")
-        self.neglect.setStyleSheet(NEGLECT_STYLE)
         n_lay = QVBoxLayout(self.neglect)
         n = q.guidance["neglect"]
         n_title = QLabel(n.title, self.neglect)
@@ -94,6 +91,11 @@ class CategoryGuidance(QWidget):
             self.answer.setText(f"Your answer: {self.q.label('emotional_abuse_check', check)}.")
         self.neglect.setVisible(category == "neglect")
         return show_ea or category == "neglect"
+
+    def name_for(self, whom: str) -> None:
+        """Each child has its own prompt: "Confirm emotional abuse for child 2" tells them apart."""
+        for b in self.buttons.values():
+            b.setAccessibleName(f"{b.text().replace('&', '')} for {whom}")
 
     def focus_widgets(self) -> list[QWidget]:
         return list(self.buttons.values())

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair.domain.questionnaire import Field, Questionnaire
+from cpchair.gui import a11y, theme
 from cpchair.gui.form.fields import BoolInput, FieldInput, make_input
 
 LOCAL_NOTE = "Stays on this computer: never exported."
-ERROR_STYLE = "color: #b00020;"
-WARNING_STYLE = "color: #7a4a00;"
-HELP_STYLE = "color: #555555;"
-LOCAL_STYLE = "color: #1f5f8b; font-style: italic;"
+# Tones (gui/theme.py): what a text is; its colour is derived from the palette in force.
+HELP_TONE = "help"
+LOCAL_TONE = "note"
 
 
 def noun_of(field: Field) -> str:
@@ -39,10 +39,10 @@ def noun_of(field: Field) -> str:
     return field.noun or "entry"
 
 
-def small_label(text: str, style: str, parent: QWidget | None = None) -> QLabel:
+def small_label(text: str, tone: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setStyleSheet(style)
+    theme.set_tone(label, tone)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
 
@@ -66,7 +66,7 @@ class ProblemLabel(QLabel):
         errors = [m for s, m in messages if s == "error"]
         warnings = [m for s, m in messages if s != "error"]
         lines = [f"Needs attention: {m}" for m in errors] + [f"Check: {m}" for m in warnings]
-        self.setStyleSheet(ERROR_STYLE if errors else WARNING_STYLE)
+        theme.set_tone(self, "error" if errors else "warning")
         self.setText("\n".join(lines))
         self.show()
 
@@ -95,9 +95,10 @@ class FieldRow(QWidget):
         lay.setSpacing(2)
         lay.addWidget(self.input)
         if field.help:
-            lay.addWidget(small_label(field.help, HELP_STYLE, self))
+            self.help = small_label(field.help, HELP_TONE, self)
+            lay.addWidget(self.help)
         if field.local:
-            lay.addWidget(small_label(LOCAL_NOTE, LOCAL_STYLE, self))
+            lay.addWidget(small_label(LOCAL_NOTE, LOCAL_TONE, self))
         self.problem = ProblemLabel(self)
         lay.addWidget(self.problem)
         self.label: QLabel | None = None
@@ -164,6 +165,7 @@ class CardItem(RepeatItem):
         for sub in group.field.fields:
             row = FieldRow(sub, group.q, self.box)
             row.input.set_path(f"{group.field.key}[{index}].{sub.key}")
+            a11y.name_input(row.input, f"{noun.capitalize()} {index + 1} ")
             row.add_to(self.form)
             self.rows[sub.key] = row
             if sub.key in after:
@@ -206,6 +208,7 @@ class TableItem(RepeatItem):
         super().__init__(group, index, value)
         self.cells: list[QWidget] = []
         noun = noun_of(group.field)
+        fixed = next((f for f in group.field.fields if f.key == group.fixed_key), None)
         col = 0
         for sub in group.field.fields:
             if sub.key == group.fixed_key:
@@ -221,7 +224,9 @@ class TableItem(RepeatItem):
             field_input.set_path(f"{group.field.key}[{index}].{sub.key}")
             if isinstance(field_input, BoolInput):
                 field_input.box.setText("")
-                field_input.box.setAccessibleName(sub.plain_label)
+            # "Police attendance", "Escalation 2 stage": the row says which entry the cell belongs to.
+            row_name = group.q.label(fixed.codes, value.get(fixed.key)) if fixed else f"{noun.capitalize()} {index + 1}"
+            a11y.name_input(field_input, f"{row_name} ")
             combo = getattr(field_input, "combo", None)
             if combo is not None:
                 combo.setMinimumWidth(0)  # a table column is as wide as its longest answer, no wider
@@ -291,7 +296,7 @@ class RepeatGroup(QWidget):
         noun = noun_of(field)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.empty = small_label(f"No {field.plain_label.lower()} recorded.", HELP_STYLE, self)
+        self.empty = small_label(f"No {field.plain_label.lower()} recorded.", HELP_TONE, self)
         lay.addWidget(self.empty)
         if table:
             self.grid_host = QWidget(self)
@@ -377,7 +382,7 @@ class RepeatGroup(QWidget):
     def _headers(self) -> None:
         for col, sub in enumerate(self.field.fields):
             head = QLabel(sub.plain_label, self.grid_host)
-            head.setStyleSheet("font-weight: 600; color: #333333;")
+            head.setStyleSheet("font-weight: 600;")
             self.grid.addWidget(head, 0, col)
             head.show()
         self.grid.setColumnStretch(len(self.field.fields) + 1, 1)

@@ -47,10 +47,12 @@ from cpchair import settings
 from cpchair.domain import dates
 from cpchair.domain.questionnaire import load
 from cpchair.errors import CpchairError, NotFound
+from cpchair.gui import mnemonics, theme
 from cpchair.gui.form.save_guard import retry_delay_ms
 from cpchair.gui.minutes import files
 from cpchair.gui.minutes.record_panel import MinutesRecordPanel
 from cpchair.gui.minutes.version_picker import VersionPicker
+from cpchair.gui.minutes.zoom import PreviewZoom
 from cpchair.reports.pdf_common import atomic_write
 from cpchair.services import audit, conferences
 from cpchair.services import minutes as svc
@@ -201,7 +203,7 @@ class MinutesPage(QWidget):
         core.addRow(caption, self.first_core_group)
         self.date_error = QLabel()
         self.date_error.setObjectName("date_error")
-        self.date_error.setStyleSheet("color: #b00020")
+        theme.set_tone(self.date_error, "error")
         self.date_error.hide()
         core.addRow(self.date_error)
         self._field(core, "distribution", label="Distribution list (one per line)")
@@ -225,7 +227,6 @@ class MinutesPage(QWidget):
             buttons.addWidget(b)
         self.version_picker = VersionPicker()
         buttons.addWidget(self.version_picker)
-        buttons.addStretch(1)
         right_layout.addLayout(buttons)
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -239,6 +240,11 @@ class MinutesPage(QWidget):
         self.preview.setDocument(self.pdf_document)
         self.preview.setPageMode(QPdfView.PageMode.MultiPage)
         self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        buttons.addStretch(1)
+        zoom_row = QHBoxLayout()  # a row of its own: beside the other buttons it would squeeze the form pane
+        self.zoom = PreviewZoom(self.preview, self, zoom_row)
+        zoom_row.addStretch(1)
+        right_layout.addLayout(zoom_row)
         right_layout.addWidget(self.preview, 1)
         self.preview_button.clicked.connect(self.refresh_preview)
         self.save_pdf_button.clicked.connect(self.save_pdf)
@@ -631,7 +637,8 @@ class MinutesPage(QWidget):
 
     def _show_message(self, text: str, error: bool = True) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b00020; font-weight: bold" if error else "")
+        theme.set_tone(self.message, "error" if error else None)
+        self.message.setStyleSheet("font-weight: bold" if error else "")
         self.message.show()
 
     # ------------------------------------------------------------------------------------------------------
@@ -671,6 +678,7 @@ class MinutesPage(QWidget):
         """Coming back from the Questionnaire tab or the settings: re-read the answers and the settings, so
         decisions, attendance and the service's name are current."""
         super().showEvent(event)
+        mnemonics.resolve(self)  # in its window now: the Alt letters avoid the menus and tabs
         if not self.conference_id or self._loading:
             return
         try:

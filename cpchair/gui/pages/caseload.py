@@ -8,8 +8,8 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cpchair.domain import dates
-from cpchair.gui.models.caseload_table import FLAGS, ID_ROLE, MONTHS, SORT_ROLE, CaseloadTableModel
-from cpchair.gui.tables import row_table
+from cpchair.gui.models.caseload_table import ID_ROLE, MONTHS, SORT_ROLE, CaseloadTableModel
+from cpchair.gui.tables import fit_columns, row_table
 from cpchair.services import caseload as svc
 
 #: How far back the page lists plans that ended without a conference (those children left the caseload).
@@ -76,7 +76,7 @@ class CaseloadPage(QWidget):
                 "No child is on a plan from your completed conferences. Children appear here when a completed "
                 "conference starts or continues a plan."
             )
-        self.view.resizeColumnToContents(FLAGS)
+        fit_columns(self.view)
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from cpchair.gui.models.conference_table import DATE, ConferenceTableModel
-from cpchair.gui.tables import row_table
+from cpchair.gui.tables import fit_columns, row_table
 from cpchair.services import conferences as svc
 from cpchair.services.caseload import latest_conference_dates
 
@@ -68,7 +68,8 @@ class ConferenceListPage(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
-        self.search_edit.returnPressed.connect(self._apply_search)
+        self.search_edit.returnPressed.connect(self._search_and_go_to_results)
+        self.search_edit.installEventFilter(self)
         self.model.sort_requested.connect(self._on_sort)
         self.view.activated.connect(self._open_index)
         self.refresh()
@@ -91,6 +92,7 @@ class ConferenceListPage(QWidget):
         with self.db.session() as s:
             total = svc.count(s, self._search or None)
         self.model.reset(total, self._fetch_page)
+        fit_columns(self.view)
         self._show_count(total)
         if keep:
             self.select(keep)
@@ -101,6 +103,19 @@ class ConferenceListPage(QWidget):
             self.count_label.setText(f"{total:,} {noun} match")
         else:
             self.count_label.setText(f"{total:,} {noun}")
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        """Down in the search box goes to the results, as Enter does."""
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            self._search_and_go_to_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _search_and_go_to_results(self) -> None:
+        self._apply_search()
+        self.view.setFocus(Qt.FocusReason.TabFocusReason)
+        if self.current_id() is None and self.model.rowCount() > 0:
+            self.view.selectRow(0)
 
     def _on_sort(self, key: str, descending: bool) -> None:
         self._sort, self._descending = key, descending

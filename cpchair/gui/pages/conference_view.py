@@ -69,6 +69,9 @@ class ConferenceView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         self._minutes_current = False  # whether the minutes page shows this conference's latest answers
+        # Tab: back, the tabs, then the questionnaire's sections list (then its fields, in reading order).
+        QWidget.setTabOrder(self.back_button, self.tabs.tabBar())
+        QWidget.setTabOrder(self.tabs.tabBar(), self.editor.pages)
         self.back_button.clicked.connect(self.back_requested)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.editor.saved.connect(self._answers_saved)
