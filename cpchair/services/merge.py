@@ -52,6 +52,7 @@ from cpchair.services import audit
 from cpchair.storage.db import begin_write, describe_error
 from cpchair.storage.locks import merge_lock
 from cpchair.storage.models import ImportedFile, MergeConflict, MergedConference, MergedDeletion
+from cpchair.storage.store import analyze_merged_tables
 
 MERGED, UNCHANGED, REJECTED = "merged", "unchanged", "rejected"
 KEEP_STORED, TAKE_INCOMING = "keep_stored", "take_incoming"
@@ -220,10 +221,12 @@ def merge_files(
     try:
         with merge_lock(session, on_wait=on_wait):
             begin_write(session)
+            planned_at = _refresh_plans(session, 0)
             for done, path in enumerate(paths, start=1):
                 with paused_gc():
                     outcome = _merge_file(session, path, summary, max_bytes, keys, allow_unsigned)
                 summary.files.append(outcome)
+                planned_at = _refresh_plans(session, planned_at, summary.added)
                 if on_file is not None:
                     on_file(done, len(paths), outcome)
             session.commit()
@@ -234,6 +237,21 @@ def merge_files(
         session.rollback()
         raise
     return summary
+
+
+def _refresh_plans(session: Session, planned_at: int, added: int = 0) -> int:
+    """On PostgreSQL, analyse the merged tables at the start and whenever this merge has doubled what it added.
+
+    Why: a merge is one transaction, so autovacuum never sees the rows it adds, and the planner kept
+    believing the table small and scanned it for every ``id IN (…)`` look-up: 200,000 conferences merged
+    at 9× the COPY floor against 1.4× at 30,000. ANALYZE inside the transaction counts its own rows.
+    Returns the row count the plans now reflect."""
+    if session.get_bind().dialect.name != "postgresql":
+        return planned_at
+    if planned_at and added < 2 * planned_at:
+        return planned_at
+    analyze_merged_tables(session)
+    return max(added, 1000)
 
 
 def _stopped(exc: BaseException) -> DatabaseError:

@@ -214,3 +214,12 @@ def _is_password_refusal(exc: BaseException) -> bool:
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def analyze_merged_tables(session) -> None:
+    """Refresh the PostgreSQL planner's statistics of the merged tables inside the running merge (ANALYZE
+    counts the transaction's own rows; autovacuum cannot see them until the merge commits)."""
+    from sqlalchemy import text
+
+    for table in ("merged_conference", "merged_deletion", "imported_file"):
+        session.execute(text(f"ANALYZE {table}"))
