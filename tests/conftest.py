@@ -18,7 +18,7 @@ os.environ["CPCHAIR_SECRET_STORE"] = "file"
 
 REPO = Path(__file__).resolve().parents[1]
 # The repository keeps its own copy of the contract and its public vectors, so a bare clone passes alone;
-# tests/test_spec_copy.py checks the copy against ../shared/spec where that folder exists.
+# tests/test_spec_copy.py checks the copy against the steering folder's spec, where that folder is beside the clone.
 SPEC_DIR = REPO / "docs" / "spec"
 CONFORMANCE = REPO / "tests" / "data" / "conformance"
 CONFORMANCE_V2 = REPO / "tests" / "data" / "conformance-v2"
