@@ -155,6 +155,37 @@ def stats_run(data_dir: Path, url: str | None) -> tuple[float, float, str]:
     return wall, peak, rest
 
 
+def _hold(data: Path, pg_url: str, tmp_path: Path) -> None:
+    """With ``CPCHAIR_BENCH_HOLD=1``, keep both stores (and the PostgreSQL cluster) until ``release`` is
+    created in the temporary folder: merging a million conferences takes most of an hour, and a change to the
+    statistics can then be measured on the same stores (``CPCHAIR_DATA_DIR`` and ``CPCHAIR_DATABASE_URL``
+    as printed) without merging again."""
+    if os.environ.get("CPCHAIR_BENCH_HOLD") != "1":
+        return
+    release = tmp_path / "release"
+    print(f"holding: CPCHAIR_DATA_DIR={data} CPCHAIR_DATABASE_URL={pg_url}; touch {release} to finish", flush=True)
+    while not release.exists():
+        time.sleep(5)
+
+
+def _print_results(f_sqlite: float, m_sqlite: float, f_pg: float, m_pg: float, s_run: tuple, p_run: tuple) -> bool:
+    s_wall, s_peak, s_json = s_run
+    p_wall, p_peak, p_json = p_run
+    print(f"{'':44} {'seconds':>9} {'x floor':>8}")
+    print(f"{'SQLite floor (parse + digest + executemany)':44} {f_sqlite:9.1f}")
+    print(f"{'SQLite merge':44} {m_sqlite:9.1f} {m_sqlite / f_sqlite:8.2f}")
+    print(f"{'PostgreSQL floor (parse + digest + COPY)':44} {f_pg:9.1f}")
+    print(f"{'PostgreSQL merge':44} {m_pg:9.1f} {m_pg / f_pg:8.2f}")
+    print(f"{'PostgreSQL merge / SQLite merge':44} {'':9} {m_pg / m_sqlite:8.2f}")
+    year = json.loads(s_json)["conferences"]["total"]
+    print(f"stats --json for 2024-25 ({year} conferences in the year):")
+    print(f"  SQLite      {s_wall:6.1f} s, peak {s_peak:7.0f} MB")
+    print(f"  PostgreSQL  {p_wall:6.1f} s, peak {p_peak:7.0f} MB")
+    same = s_json == p_json
+    print("the two stores' statistics are identical" if same else "THE TWO STORES' STATISTICS DIFFER")
+    return same
+
+
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     bindir = find_bindir()
@@ -170,7 +201,8 @@ def main() -> int:
             t = time.perf_counter()
             count = write_share(share, n)
             files = len(find_export_files(share))
-            print(f"share: {count} conferences in {files} files, written in {time.perf_counter() - t:.0f} s")
+            took = time.perf_counter() - t
+            print(f"share: {count} conferences in {files} files, written in {took:.0f} s", flush=True)
             gc.collect()
 
             data = tmp_path / "data"
@@ -181,29 +213,23 @@ def main() -> int:
             pg = open_store(StoreChoice(pg_url, "option"), local)
 
             f_sqlite = floor_sqlite(share, tmp_path / "floor.sqlite")
+            print(f"SQLite floor: {f_sqlite:.1f} s", flush=True)
             m_sqlite = merge_into(local, share)
+            print(f"SQLite merge: {m_sqlite:.1f} s", flush=True)
             f_pg = floor_postgres(share, server)
+            print(f"PostgreSQL floor: {f_pg:.1f} s", flush=True)
             m_pg = merge_into(pg, share)
+            print(f"PostgreSQL merge: {m_pg:.1f} s", flush=True)
             pg.dispose()
             local.dispose()
 
             s_wall, s_peak, s_json = stats_run(data, None)
             p_wall, p_peak, p_json = stats_run(data, pg_url)
+            same = _print_results(f_sqlite, m_sqlite, f_pg, m_pg, (s_wall, s_peak, s_json), (p_wall, p_peak, p_json))
+            _hold(data, pg_url, tmp_path)
     finally:
         server.stop()
 
-    print(f"{'':44} {'seconds':>9} {'x floor':>8}")
-    print(f"{'SQLite floor (parse + digest + executemany)':44} {f_sqlite:9.1f}")
-    print(f"{'SQLite merge':44} {m_sqlite:9.1f} {m_sqlite / f_sqlite:8.2f}")
-    print(f"{'PostgreSQL floor (parse + digest + COPY)':44} {f_pg:9.1f}")
-    print(f"{'PostgreSQL merge':44} {m_pg:9.1f} {m_pg / f_pg:8.2f}")
-    print(f"{'PostgreSQL merge / SQLite merge':44} {'':9} {m_pg / m_sqlite:8.2f}")
-    year = json.loads(s_json)["conferences"]["total"]
-    print(f"stats --json for 2024-25 ({year} conferences in the year):")
-    print(f"  SQLite      {s_wall:6.1f} s, peak {s_peak:7.0f} MB")
-    print(f"  PostgreSQL  {p_wall:6.1f} s, peak {p_peak:7.0f} MB")
-    same = s_json == p_json
-    print("the two stores' statistics are identical" if same else "THE TWO STORES' STATISTICS DIFFER")
     return 0 if same else 1
 
 
