@@ -92,6 +92,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("recipients_version", 0, int, "Sync", "Recipients version last used", visible=False),
     SettingSpec("own_recipients", [], list, "Sync", "Recipients published", visible=False),
     SettingSpec("own_recipients_version", 0, int, "Sync", "Recipients version published", visible=False),
+    # a service with several coordinators (issue 14): the deputies the lead added (recipient -> name), and on a
+    # deputy's installation its own recipient
+    SettingSpec("deputy_names", {}, dict, "Sync", "Deputy coordinators added", visible=False),
+    SettingSpec("deputy_recipient", "", str, "Sync", "This installation's deputy recipient", visible=False),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -28,7 +28,7 @@ BAD_REASONS = {
     "signature-removed.json": "without a signature",
     "signed-by-an-unenrolled-key.json": "not enrolled",
     "another-chair-signs-as-this-one.json": "claims another chair",
-    "encrypted-to-someone-else.json": "none of the coordinator's keys",
+    "encrypted-to-someone-else.json": "none of this installation's keys",
     "digest-of-another-payload.json": "payload_sha256 does not match",
 }
 

@@ -1,7 +1,10 @@
 """``cpchair keys …``: the keys of interchange-v2 (spec v2 §5).
 
 ``show [--json]``, ``export-chair -o FILE``, ``enrol FILE [--yes]``, ``revoke KID``,
-``coordinator-init --share FOLDER --recovery-out FILE``, ``trust FOLDER --fingerprint KID``.
+``coordinator-init --share FOLDER --recovery-out FILE``, ``trust FOLDER --fingerprint KID``; for a service
+with several coordinators (not in the spec's table: an extension): ``deputy-init --name NAME -o FILE`` on a
+deputy's installation, ``add-deputy FILE --share FOLDER [--yes]`` and ``remove-deputy FINGERPRINT --share
+FOLDER`` on the lead's.
 Fingerprints are printed grouped in fours, to be read aloud over the phone; enrolling asks before it trusts
 a key unless ``--yes`` is given (for scripts, after the fingerprint was compared some other way).
 """
@@ -14,7 +17,9 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("keys", help="signing and encryption keys (show, enrol, revoke, trust, coordinator-init)")
+    p = sub.add_parser(
+        "keys", help="signing and encryption keys (show, enrol, revoke, trust, coordinator-init, deputies)"
+    )
     ks = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
 
     show = ks.add_parser("show", help="this installation's key fingerprint, and its coordinator")
@@ -49,6 +54,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     trust.add_argument("--replace", action="store_true", help="replace a coordinator trusted before")
     trust.set_defaults(func=run_trust)
 
+    deputy = ks.add_parser("deputy-init", help="deputy coordinator: make this installation's decryption key")
+    deputy.add_argument("--name", required=True, help="your name, shown to the lead coordinator")
+    deputy.add_argument("-o", dest="out", metavar="FILE", required=True, help="the deputy key file to write")
+    deputy.set_defaults(func=run_deputy_init)
+
+    add = ks.add_parser("add-deputy", help="lead coordinator: encrypt exports to a deputy too")
+    add.add_argument("file", metavar="FILE", help="the deputy's key file (cpchair keys deputy-init)")
+    add.add_argument("--share", metavar="FOLDER", required=True, help="the shared export folder")
+    add.add_argument("--yes", action="store_true", help="do not ask: the fingerprint has been compared")
+    add.set_defaults(func=run_add_deputy)
+
+    remove = ks.add_parser("remove-deputy", help="lead coordinator: stop encrypting exports to a deputy")
+    remove.add_argument("fingerprint", metavar="FINGERPRINT", help="the deputy's fingerprint (keys show)")
+    remove.add_argument("--share", metavar="FOLDER", required=True, help="the shared export folder")
+    remove.set_defaults(func=run_remove_deputy)
+
 
 def _session():
     from cpchair.cli import open_db
@@ -75,6 +96,10 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"Coordinator: recipients file version {info['recipients_version']}, recipients:")
         for r in info["recipients"]:
             print(f"  {r}")
+        for d in info["deputies"]:
+            print(f"Deputy: {d['name']}, fingerprint {d['fingerprint']}")
+    if "deputy" in info:
+        print(f"This installation is a deputy coordinator: fingerprint {info['deputy']['fingerprint']}")
     pin = info["pinned_coordinator"]
     if pin:
         print(f"Trusted coordinator: {pin['fingerprint']} (recipients version {pin['recipients_version']})")
@@ -170,4 +195,69 @@ def run_trust(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(f"Trusted coordinator {found.fingerprint} (recipients file version {found.recipients.version}).")
+    return 0
+
+
+def run_deputy_init(args: argparse.Namespace) -> int:
+    from cpchair.services import keys
+
+    db = _session()
+    try:
+        with db.session() as s:
+            made = keys.deputy_init(s, args.out, args.name)
+            s.commit()
+    finally:
+        db.dispose()
+    print(args.out)
+    print(
+        f"Deputy fingerprint: {made.fingerprint}. Give the file to your lead coordinator and read them this "
+        "fingerprint when they add it; exports made after that open on this computer too.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_add_deputy(args: argparse.Namespace) -> int:
+    from cpchair.services import keys
+
+    deputy = keys.read_deputy_file(args.file)
+    print(f"Deputy: {deputy.name}")
+    print(f"Fingerprint: {deputy.fingerprint}")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                "cpchair keys add-deputy: compare the fingerprint with the deputy, then run again with --yes.",
+                file=sys.stderr,
+            )
+            return 1
+        answer = input("Has the deputy read you exactly this fingerprint? Type yes to add them: ").strip().lower()
+        if answer != "yes":
+            print("Not added.")
+            return 1
+    db = _session()
+    try:
+        with db.session() as s:
+            path = keys.add_deputy(s, args.share, deputy)
+            version = keys.describe(s)["recipients_version"]
+            s.commit()
+    finally:
+        db.dispose()
+    print(f"Added {deputy.name}: recipients file version {version} written to {path}.")
+    print("Chairs' exports from now on open with the deputy's key; files exported before do not.")
+    return 0
+
+
+def run_remove_deputy(args: argparse.Namespace) -> int:
+    from cpchair.services import keys
+
+    db = _session()
+    try:
+        with db.session() as s:
+            gone = keys.remove_deputy(s, args.share, args.fingerprint)
+            version = keys.describe(s)["recipients_version"]
+            s.commit()
+    finally:
+        db.dispose()
+    print(f"Removed {gone.name} ({gone.fingerprint}): recipients file version {version} written.")
+    print("Files exported before today can still be opened with that deputy's key; later ones cannot.")
     return 0

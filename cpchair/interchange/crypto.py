@@ -181,7 +181,8 @@ def decrypt(data: bytes, identities: list[pyrage.x25519.Identity]) -> bytes:
         text = str(exc).lower()
         if "no matching keys" in text or "no identity matched" in text:
             raise CryptoError(
-                "none of the coordinator's keys can open it: it was not encrypted to this service"
+                "none of this installation's keys can open it: it was not encrypted to this service, or (for a "
+                "deputy coordinator) it was exported before the lead added your key"
             ) from None
         raise CryptoError(f"it cannot be decrypted; it was damaged or altered ({_short(exc)})") from None
     except Exception as exc:  # noqa: BLE001 - pyrage raises for malformed headers too

@@ -206,7 +206,8 @@ def decrypt_payload(doc: dict[str, Any], identities: list[Any]) -> bytes:
     """Step 3: base64 → age → bounded gunzip. Returns the plaintext bytes."""
     if not identities:
         raise V2Reject(
-            "this installation has no coordinator identity to decrypt it (run cpchair keys coordinator-init)"
+            "this installation has no coordinator identity to decrypt it (run cpchair keys coordinator-init, or "
+            "keys deputy-init on a deputy coordinator's computer)"
         )
     try:
         encrypted = crypto.b64decode(doc["payload_age"])

@@ -14,7 +14,15 @@ recipients file, and a chair's pinned coordinator.
   recipients file is checked against the pinned key and the last version used; anything else is refused in
   plain words and nothing is exported until it is resolved.
 
-Key events (made, pinned, published) go through ``key_events.record``. No Qt, no hand-made cryptography.
+A service with several coordinators (a deputy, a service manager) merging into one store (issue 14): each
+deputy's installation makes its own age identity (``deputy_init``) and hands the lead a deputy key file
+holding only its public recipient; the lead adds it to the recipients file (``add_deputy``: a new signed
+version, which the chairs' installations accept because it is signed by the key they pinned) and can take it
+out again (``remove_deputy``). No private key ever leaves the computer it was made on; enrolled chairs' keys
+live in the shared merged store, so every coordinator checks the same signatures.
+
+Key events (made, pinned, published, deputies added and removed) go through ``key_events.record``. No Qt, no
+hand-made cryptography.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ AGE_IDENTITY = "age-identity"
 KEY_FOLDER = ".cpchair"
 COORDINATOR_KEY_FILE = "coordinator-key.json"
 COORDINATOR_KEY_FORMAT = "cpchair-coordinator-key"
+DEPUTY_KEY_FORMAT = "cpchair-deputy-key"
 
 
 class KeysError(CpchairError):
@@ -189,6 +198,129 @@ def coordinator_init(
     path = publish_recipients(session, share, now=now, signing=key)
     key_events.record(session, "coordinator_keys_made", kid=info.kid, recipients=len(recipients))
     return CoordinatorKeys(info.kid, tuple(recipients), recovery_text, recipients[1], path)
+
+
+# --- deputy coordinators ----------------------------------------------------------------------------------
+
+
+def recipient_fingerprint(recipient: str) -> str:
+    """A deputy's recipient as two people compare it over the phone: 24 hex digits of its SHA-256, in fours
+    (an ``age1…`` key is 62 characters, too long to read aloud reliably)."""
+    import hashlib
+
+    return crypto.grouped(hashlib.sha256(recipient.encode("ascii")).hexdigest()[:24])
+
+
+@dataclass(frozen=True)
+class DeputyKey:
+    name: str
+    recipient: str
+
+    @property
+    def fingerprint(self) -> str:
+        return recipient_fingerprint(self.recipient)
+
+
+def deputy_init(session: Session, out: str | Path, name: str, *, now: str | None = None) -> DeputyKey:
+    """Make this installation's age identity as a deputy coordinator and write the deputy key file (its public
+    recipient and the deputy's name, nothing secret) to ``out`` for the lead coordinator. The caller commits."""
+    out = Path(out)
+    name = " ".join(name.split())
+    if not name or len(name) > 200 or not name.isprintable():
+        raise KeysError("Give the deputy's name (printable, at most 200 characters): the lead sees it when adding.")
+    if coordinator_identities(session):
+        raise KeysError(
+            "This installation already has a coordinator's decryption key; making another would lock you out of "
+            "files encrypted to it. Nothing was changed."
+        )
+    identity = crypto.new_identity()
+    recipient = crypto.recipient_of(identity)
+    doc = {"format": DEPUTY_KEY_FORMAT, "name": name, "recipient": recipient, "made_at": now or dates.utc_timestamp()}
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise KeysError(f"{out} already exists; choose a new name for the deputy key file.") from None
+    except OSError as exc:
+        raise KeysError(f"The deputy key file could not be written to {out} ({exc.strerror or exc}).") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(doc, indent=1) + "\n")
+    secret_store.put(_name(session, AGE_IDENTITY), str(identity))
+    settings.put(session, "deputy_recipient", recipient)
+    key_events.record(session, "deputy_identity_made", recipient=recipient_fingerprint(recipient))
+    return DeputyKey(name, recipient)
+
+
+def read_deputy_file(path: str | Path) -> DeputyKey:
+    """A deputy key file (``deputy_init``), checked: its format, a printable name and a real age recipient."""
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_bytes()[:10_000].decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise KeysError(f"The deputy key file {path} cannot be read ({exc}).") from None
+    if not isinstance(doc, dict) or doc.get("format") != DEPUTY_KEY_FORMAT:
+        raise KeysError(f"{path} is not a deputy key file (made by `cpchair keys deputy-init`).")
+    name, recipient = doc.get("name"), doc.get("recipient")
+    if not isinstance(name, str) or not name.strip() or len(name) > 200 or not name.isprintable():
+        raise KeysError(f"The deputy key file {path} has no usable name.")
+    try:
+        crypto.check_recipient(recipient)
+    except crypto.CryptoError as exc:
+        raise KeysError(f"The deputy key file {path} was not accepted: {exc}.") from None
+    return DeputyKey(" ".join(name.split()), recipient)
+
+
+def deputies(session: Session) -> list[DeputyKey]:
+    """The deputies the lead added, in the order they were added (after the lead's daily and recovery
+    recipients, which are always the first two and cannot be removed)."""
+    names = settings.get(session, "deputy_names") or {}
+    return [DeputyKey(names.get(r, ""), r) for r in list(settings.get(session, "own_recipients") or [])[2:]]
+
+
+def _require_lead(session: Session) -> None:
+    if not is_coordinator(session):
+        raise KeysError(
+            "Only the lead coordinator's installation (the one that ran coordinator-init) can change who the "
+            "exports are encrypted to."
+        )
+
+
+def add_deputy(session: Session, share: str | Path, deputy: DeputyKey, *, now: str | None = None) -> Path:
+    """Add a deputy's recipient to the recipients file and publish the next signed version. The caller commits.
+
+    From the chairs' next export on, their files open with the deputy's key too; files exported before stay
+    readable only by the keys they were made for."""
+    _require_lead(session)
+    recipients = list(settings.get(session, "own_recipients"))
+    if deputy.recipient in recipients:
+        raise KeysError(
+            f"{deputy.name or 'This deputy'} ({deputy.fingerprint}) is already a recipient. Nothing changed."
+        )
+    names = dict(settings.get(session, "deputy_names") or {})
+    names[deputy.recipient] = deputy.name
+    settings.put(session, "own_recipients", [*recipients, deputy.recipient])
+    settings.put(session, "deputy_names", names)
+    path = publish_recipients(session, share, now=now)
+    key_events.record(session, "deputy_added", recipient=deputy.fingerprint)
+    return path
+
+
+def remove_deputy(session: Session, share: str | Path, fingerprint: str, *, now: str | None = None) -> DeputyKey:
+    """Take a deputy out of the recipients file (by the fingerprint ``recipient_fingerprint`` shows) and publish
+    the next signed version. Files exported before stay readable with the deputy's key: say so to the user."""
+    _require_lead(session)
+    wanted = crypto.normalise_kid(fingerprint)
+    found = [d for d in deputies(session) if crypto.normalise_kid(d.fingerprint) == wanted]
+    if not wanted or not found:
+        raise KeysError(f"No deputy has the fingerprint {fingerprint!r}: `cpchair keys show` lists them.")
+    gone = found[0]
+    recipients = [r for r in settings.get(session, "own_recipients") if r != gone.recipient]
+    names = dict(settings.get(session, "deputy_names") or {})
+    names.pop(gone.recipient, None)
+    settings.put(session, "own_recipients", recipients)
+    settings.put(session, "deputy_names", names)
+    publish_recipients(session, share, now=now)
+    key_events.record(session, "deputy_removed", recipient=gone.fingerprint)
+    return gone
 
 
 def recovery_text(identity: str, recipient: str, made_at: str) -> str:
@@ -380,6 +512,12 @@ def describe(session: Session) -> dict[str, Any]:
         out["coordinator_kid"] = info.kid
         out["recipients"] = list(settings.get(session, "own_recipients"))
         out["recipients_version"] = settings.get(session, "own_recipients_version")
+        out["deputies"] = [
+            {"name": d.name, "fingerprint": d.fingerprint, "recipient": d.recipient} for d in deputies(session)
+        ]
+    deputy = settings.get(session, "deputy_recipient")
+    if deputy:
+        out["deputy"] = {"recipient": deputy, "fingerprint": recipient_fingerprint(deputy)}
     pin = pinned(session)
     out["pinned_coordinator"] = (
         {
