@@ -30,7 +30,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"{b.created:%Y-%m-%d %H:%M} UTC  {b.size / 1024:9.0f} kB  {b.label:24} {b.path}")
         return 0
     from cpchair.cli import open_db
+    from cpchair.services import audit
 
-    open_db().dispose()  # creates, checks or upgrades the database first: a damaged one is reported, not copied
-    print(backups.backup(db_path, label="manual"))
+    db = open_db()  # creates, checks or upgrades the database first: a damaged one is reported, not copied
+    try:
+        made = backups.backup(db_path, label="manual")
+        with db.session() as s:
+            audit.record_backup(s, made, "manual")
+            s.commit()
+    finally:
+        db.dispose()
+    print(made)
     return 0

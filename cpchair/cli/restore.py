@@ -25,10 +25,17 @@ def run(args: argparse.Namespace) -> int:
 
     from cpchair import paths
     from cpchair.cli import open_db
+    from cpchair.services import audit
     from cpchair.storage import backups
 
     result = backups.restore(paths.database_path(), Path(args.file).expanduser())
-    open_db().dispose()  # brings an older backup up to this release's schema (backing it up first)
+    db = open_db()  # brings an older backup up to this release's schema (backing it up first)
+    try:
+        with db.session() as s:
+            audit.record_restore(s, result.source, result.kept_aside)
+            s.commit()
+    finally:
+        db.dispose()
     print(f"Restored {result.source}.")
     for kept in result.kept_aside:
         print(f"The database as it was is kept as {kept}")

@@ -157,6 +157,9 @@ def open_store_for_gui(local, parent: QWidget | None = None):
 
 def _restore_damaged(exc, path: str | Path | None, parent: QWidget | None):
     """quick_check failed at start-up: offer the latest good backup, restore it, and open the database."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cpchair.services import audit
     from cpchair.storage import backups
     from cpchair.storage.db import open_database
 
@@ -173,7 +176,10 @@ def _restore_damaged(exc, path: str | Path | None, parent: QWidget | None):
     try:
         result = backups.restore(exc.db_path, exc.latest_good)
         db = open_database(path)
-    except (DatabaseError, OSError) as again:
+        with db.session() as s:
+            audit.record_restore(s, result.source, result.kept_aside)
+            s.commit()
+    except (DatabaseError, OSError, SQLAlchemyError) as again:
         prompts.error(parent, "The backup could not be restored", str(again))
         return None
     prompts.info(

@@ -372,7 +372,11 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         """Replace the database with a backup the user picks; what is on screen is saved first (and so kept
         in the copy set aside), and every page is read again from the restored database."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from cpchair.services import audit
         from cpchair.storage import backups
+        from cpchair.storage.migrate import ensure_schema
 
         if self.conference_view is not None and not self.conference_view.settle("restore a backup"):
             self.show_conference_view()
@@ -390,7 +394,13 @@ class MainWindow(QMainWindow):
             return
         try:
             result = backups.restore(db_path, Path(chosen))
-        except (CpchairError, OSError) as exc:
+            # a backup from before an upgrade (one is made before every migration) is brought up to this
+            # release before any page reads it; the restore then goes into the restored database's audit log
+            ensure_schema(self.db.engine, db_path)
+            with self.db.session() as s:
+                audit.record_restore(s, result.source, result.kept_aside)
+                s.commit()
+        except (CpchairError, OSError, SQLAlchemyError) as exc:
             prompts.error(self, "The backup could not be restored", str(exc))
             return
         self._reload_after_restore()

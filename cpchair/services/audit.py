@@ -23,6 +23,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
@@ -33,7 +34,9 @@ from cpchair.interchange.canonical import canonical_json
 from cpchair.storage.models import AuditEvent, Setting
 
 #: What the log records (the key-management code records ``key``; the retention rules ``retention``).
-ACTIONS = ("create", "change", "complete", "delete", "print", "export", "merge", "key", "retention")
+ACTIONS = (
+    "create", "change", "complete", "delete", "print", "export", "merge", "key", "retention", "backup", "restore",
+)  # fmt: skip
 ACTION_LABELS = {
     "create": "Created",
     "change": "Changed",
@@ -44,6 +47,8 @@ ACTION_LABELS = {
     "merge": "Merged",
     "key": "Keys (pseudonymisation, signing, enrolment)",
     "retention": "Names and minutes removed (retention)",
+    "backup": "Backed up",
+    "restore": "Restored from a backup",
 }
 GENESIS = "0" * 64
 COALESCE_SECONDS = 15 * 60
@@ -195,6 +200,20 @@ def record_event(
 
 #: The short name the brief and the key-management code use.
 record = record_event
+
+
+def record_backup(session: Session, path: Path, label: str) -> None:
+    """A backup made on request (``cpchair backup``): which file, so a later restore can be traced to it.
+    The daily and pre-migration backups are made by the storage layer before a session exists and are not
+    recorded; their files are listed by ``cpchair backup --list``."""
+    record_event(session, "backup", detail={"file": Path(path).name, "label": label})
+
+
+def record_restore(session: Session, source: Path, kept_aside: list[Path]) -> None:
+    """A restore, recorded in the restored database once it is open: the chain then says why the entries
+    made after that backup are missing (they are in the copy kept aside, named here)."""
+    aside = [Path(p).name for p in kept_aside]
+    record_event(session, "restore", detail={"from": Path(source).name, "kept_aside": aside})
 
 
 def record_events(

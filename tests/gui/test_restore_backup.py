@@ -109,6 +109,35 @@ def test_file_restore_from_backup_replaces_the_data_and_every_page_shows_it(main
     assert len(aside) == 1 and refs(aside[0].path) == ["AFTER-1", "BEFORE-1", "BEFORE-2"]
 
 
+def test_a_backup_from_before_an_upgrade_is_brought_up_to_this_release_when_restored(main_window, monkeypatch):
+    """The backup cpchair makes before every migration has the older schema: restored in a running app, it is
+    migrated before any page reads it, and its audit log records the restore."""
+    import shutil
+
+    from cpchair.services import audit
+    from cpchair.storage.migrate import HEAD, current_revision
+
+    w = main_window
+    data_path = Path(w.db.engine.url.database)
+    old = data_path.parent / "backups" / "cpchair-before-migration-20250101T000000Z.sqlite"
+    old.parent.mkdir(exist_ok=True)
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "schema_0002.sqlite", old)
+    before = refs(old)
+    monkeypatch.setattr(prompts, "choose_backup", lambda _p, folder: str(old))
+    monkeypatch.setattr(prompts, "confirm", lambda _p, title, text, action: True)
+    w.actions.restore_action.trigger()
+
+    assert w.prompts_shown[-1][:2] == ("info", "Backup restored"), w.prompts_shown[-1]
+    assert current_revision(w.db.engine) == HEAD
+    assert refs(data_path) == before and w.list_page.model.rowCount() == len(before) > 0
+    w.open_conference(w.list_page.model.summary(0).id)  # a page reading the new columns works
+    assert w.current_page() == "conference"
+    with w.db.session() as s:
+        last = audit.entries(s)[-1]
+        assert last.action == "restore" and last.detail["from"] == old.name
+        assert audit.verify(s).ok
+
+
 def test_settings_and_first_run_refuse_a_name_the_merge_would_refuse(qtbot, main_window, db):
     """Checked where it is typed, with the same rule as the coordinator's merge (interchange.text)."""
     from PySide6.QtWidgets import QDialogButtonBox

@@ -200,6 +200,20 @@ def test_backup_list_and_restore_from_the_command_line_read_the_data_back(tmp_pa
     assert aside.name.startswith("cpchair-before-restore-") and families(aside) == ["AFTER"]
     listing = cpchair("list")
     assert listing.returncode == 0 and len(listing.stdout.splitlines()) == 2  # KEEP-1 and KEEP-2
+    # the restored database's audit log says it was restored, from which file, and where the rest was kept;
+    # the copy kept aside holds the backup's entry (made after the backup itself was copied)
+    audit_rows = _audit(data / "cpchair.sqlite")
+    assert audit_rows[-1][0] == "restore" and backup_file.name in audit_rows[-1][1] and aside.name in audit_rows[-1][1]
+    assert [r for r in _audit(aside) if r[0] == "backup" and backup_file.name in r[1]]
+    assert cpchair("audit", "verify").returncode == 0
+
+
+def _audit(db_path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return list(conn.execute("SELECT action, detail FROM audit_event ORDER BY seq"))
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("kind", ["damaged", "not cpchair", "newer", "missing"])
