@@ -70,12 +70,30 @@ def test_the_shortcut_list_is_every_menu_shortcut_and_the_questionnaires(main_wi
     actions = [a for a in main_window.findChildren(QAction) if a.shortcuts() and a.menu() is None]
     assert actions
     for action in actions:
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
         assert (action.text().replace("&", "").rstrip("…"), keys) in listed, action.text()
+    # the minutes preview's zoom keys are listed even before its page was first opened
+    assert ("Minutes preview", "Zoom in", "Ctrl++, Ctrl+=") in rows and (
+        "Minutes preview",
+        "Fit width",
+        "Ctrl+0",
+    ) in rows
     for keys, what in PAGE_SHORTCUTS:
         assert ("Questionnaire", what, QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)) in rows
     assert ("Help", "User guide", "F1") in rows
     assert ("File", "New conference", "Ctrl+N") in rows
+
+
+def test_the_minutes_zoom_keys_are_listed_as_the_preview_has_them(qtbot, main_window, db):
+    from cpchair.gui.minutes.page import MinutesPage
+
+    page = MinutesPage(db)
+    qtbot.addWidget(page)
+    rows = shortcut_rows(main_window)
+    assert len(page.zoom.actions) == 3
+    for action in page.zoom.actions.values():
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+        assert ("Minutes preview", action.text(), keys) in rows
 
 
 def test_a_new_action_appears_in_the_list_without_editing_it(main_window):

@@ -93,8 +93,10 @@ class GuideDialog(QDialog):
 
 
 def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
-    """(where, what, keys) for every menu action with a shortcut, in menu order, then the questionnaire's."""
+    """(where, what, keys) for every menu action with a shortcut, in menu order, then the questionnaire's and
+    the minutes preview's."""
     from cpchair.gui.form.editor import PAGE_SHORTCUTS
+    from cpchair.gui.minutes.zoom import zoom_shortcuts
 
     rows: list[tuple[str, str, str]] = []
     for menu_action in window.menuBar().actions():
@@ -107,6 +109,9 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
                 rows.append((_plain(menu_action.text()), _plain(action.text()).rstrip("…"), keys))
     for keys, what in PAGE_SHORTCUTS:
         rows.append(("Questionnaire", what, QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)))
+    for _name, what, sequences in zoom_shortcuts():
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in sequences)
+        rows.append(("Minutes preview", what, keys))
     return rows
 
 

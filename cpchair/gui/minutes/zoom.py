@@ -16,6 +16,16 @@ STEP = 1.25
 SMALLEST, LARGEST = 0.25, 5.0
 
 
+def zoom_shortcuts() -> list[tuple[str, str, list[QKeySequence]]]:
+    """(name, what, keys) of the preview's zoom actions: made here once, for the actions and for Help >
+    Keyboard shortcuts (which lists them even before the minutes page is first opened)."""
+    return [
+        ("zoom_out", "Zoom out", [QKeySequence(QKeySequence.StandardKey.ZoomOut)]),
+        ("zoom_in", "Zoom in", [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]),  # + is Shift+=
+        ("fit_width", "Fit width", [QKeySequence("Ctrl+0")]),
+    ]
+
+
 class PreviewZoom(QObject):
     """Zoom actions (with shortcuts while the minutes page has the focus) and their buttons."""
 
@@ -23,13 +33,9 @@ class PreviewZoom(QObject):
         super().__init__(host)
         self.view = view
         self.actions: dict[str, QAction] = {}
-        zoom_in_keys = [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]  # + is Shift+=
-        specs = (
-            ("zoom_out", "Zoom out", [QKeySequence(QKeySequence.StandardKey.ZoomOut)], self.zoom_out),
-            ("zoom_in", "Zoom in", zoom_in_keys, self.zoom_in),
-            ("fit_width", "Fit width", [QKeySequence("Ctrl+0")], self.fit_width),
-        )
-        for key, text, keys, slot in specs:
+        slots = {"zoom_out": self.zoom_out, "zoom_in": self.zoom_in, "fit_width": self.fit_width}
+        for key, text, keys in zoom_shortcuts():
+            slot = slots[key]
             action = QAction(text, host)
             action.setShortcuts(keys)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
