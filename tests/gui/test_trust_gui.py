@@ -168,6 +168,12 @@ def test_the_chairs_view_enrols_after_confirmation_and_revokes(qtbot, db, servic
     with db.session() as s:
         assert s.get(ChairKey, kid).revoked_at is not None
     assert view.table.item(0, 3).text() != "—" and "Revoked Alex Reid's key" in view.message.text()
+    # the revoked row is greyed with the palette's read-only colour, and says so in words to a screen reader
+    from cpchair.gui import theme
+
+    name = view.table.item(0, 0)
+    assert name.foreground().color() == theme.colours().read_only_text
+    assert name.data(Qt.ItemDataRole.AccessibleTextRole) == "Alex Reid, revoked" and "revoked on" in name.toolTip()
     view.grab().save(str(service.root / "chairs.png"))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from cpchair.domain import dates
 from cpchair.errors import CpchairError
-from cpchair.gui import prompts
+from cpchair.gui import prompts, theme
 from cpchair.gui.sync import fingerprint
 from cpchair.services import enrolment, keys
 
@@ -114,10 +114,15 @@ class ChairsView(QWidget):
                 _when(row.revoked_at) or "—",
                 f"{_when(row.last_merged_at)}  {row.last_merged_file}" if row.last_merged_file else "none yet",
             )
+            revoked = row.revoked_at is not None
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if c == 1:
                     item.setToolTip(row.kid)
+                if revoked:  # greyed, and said in words too: colour alone must not carry it (WCAG 1.4.1)
+                    item.setForeground(theme.colours().read_only_text)
+                    item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{value}, revoked" if c == 0 else value)
+                    item.setToolTip(f"{row.chair_name}'s key was revoked on {_when(row.revoked_at)}")
                 self.table.setItem(r, c, item)
         self._selection()
 
