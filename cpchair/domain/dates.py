@@ -8,6 +8,7 @@ sorted holiday list, so a strategy date years in the past costs no more than one
 from __future__ import annotations
 
 import calendar
+import re
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -171,3 +172,38 @@ if __name__ == "__main__":
     target = Path(str(resources.files("cpchair.domain.definitions").joinpath(HOLIDAY_TABLE)))
     target.write_text(holiday_table(), encoding="utf-8", newline="\n")
     print(f"wrote {target}")
+
+
+_CLOCK = r"(\d{1,2})[:.](\d{2})\s*(am|pm|a\.m\.|p\.m\.|hrs|h)?"
+_TIME_RANGE = re.compile(rf"^\s*{_CLOCK}\s*(?:to|until|-|–|—)\s*{_CLOCK}\s*$", re.IGNORECASE)
+
+
+def _minutes(hours: int, minutes: int, suffix: str | None) -> int | None:
+    """Minutes after midnight, or None when it is not a time of day (25:00, 10:70, 13:00pm)."""
+    half = (suffix or "").lower().replace(".", "")
+    if half in ("am", "pm"):
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if half == "pm" else 0)
+    if hours > 23 or minutes > 59:
+        return None
+    return hours * 60 + minutes
+
+
+def meeting_time_problem(text: str) -> str | None:
+    """What is wrong with a meeting's time written as a range ("10:00 to 12:00", "10.00-12.00",
+    "10:00 – 12:00"), in words for the chair, or None when it reads well or is not written as a range (free
+    text such as "morning" is the chair's choice). Why: minutes said "13:30 to 11:45" and nothing noticed."""
+    found = _TIME_RANGE.match(text or "")
+    if found is None:
+        return None
+    h1, m1, s1, h2, m2, s2 = found.groups()
+    start, end = _minutes(int(h1), int(m1), s1), _minutes(int(h2), int(m2), s2)
+    if start is None or end is None:
+        return "A time here is not a time of day (00:00 to 23:59, or 1:00am to 12:59pm): check the hours and minutes."
+    if end <= start:
+        return (
+            f"The meeting ends ({end // 60:02d}:{end % 60:02d}) before or when it starts ({start // 60:02d}:"
+            f"{start % 60:02d}): check the times (for example 13:30 to 15:00)."
+        )
+    return None

@@ -124,6 +124,16 @@ CONTRIBUTIONS = {
 }
 
 
+def _meeting_time(rng) -> str:
+    """A morning or an afternoon conference, ending after it starts (the demo once wrote "13:30 to 11:45").
+    Two draws, as before, so the rest of the sample data stays as it was."""
+    start = rng.choice(("09:30", "10:00", "10:30", "13:30", "14:00"))
+    end = rng.choice(("11:45", "12:00", "15:30", "16:00"))
+    if end <= start:  # an afternoon start with a morning end: the afternoon's end instead
+        end = {"11:45": "15:30", "12:00": "16:00"}[end]
+    return f"{start} to {end}"
+
+
 def _fmt(text: str, rng: random.Random) -> str:
     return text.format(n=rng.randint(2, 6), pct=rng.randint(68, 88))
 
@@ -156,9 +166,7 @@ def demo_minutes(answers: dict[str, Any], rng: random.Random, chair_name: str) -
     m = blank_minutes()
     virtual = rng.random() < 0.35
     m.update(
-        time=rng.choice(("09:30", "10:00", "10:30", "13:30", "14:00"))
-        + " to "
-        + rng.choice(("11:45", "12:00", "15:30", "16:00")),
+        time=_meeting_time(rng),
         venue=rng.choice(VIRTUAL) if virtual else rng.choice(VENUES),
         virtual=virtual,
         chair=chair_name,

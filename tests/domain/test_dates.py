@@ -98,3 +98,26 @@ def test_the_committed_holiday_table_is_what_the_holidays_package_says():
     assert text == dates.holiday_table(), "stale table: run `python -m cpchair.domain.dates` and commit it"
     assert dates._holidays() == dates._holidays_between(*dates.HOLIDAY_YEARS)
     assert dates.is_bank_holiday(date(2023, 5, 8))  # the Coronation: a one-off the package knows
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("10:00 to 12:00", None),
+        ("10.00-12.00", None),
+        ("9:30 – 11:00", None),
+        ("1:30pm to 3:00pm", None),
+        ("14:00hrs - 16:00hrs", None),
+        ("morning, about two hours", None),  # free text is the chair's choice
+        ("", None),
+        ("13:30 to 11:45", "ends (11:45) before or when it starts (13:30)"),
+        ("10:00 to 10:00", "ends (10:00) before or when it starts (10:00)"),
+        ("1:30pm to 11:45am", "ends (11:45) before or when it starts (13:30)"),
+        ("25:00 to 26:00", "not a time of day"),
+        ("10:70 to 11:00", "not a time of day"),
+        ("13:00pm to 14:00", "not a time of day"),
+    ],
+)
+def test_a_meeting_time_that_ends_before_it_starts_is_named(text, says):
+    problem = dates.meeting_time_problem(text)
+    assert problem is None if says is None else says in problem

@@ -123,6 +123,23 @@ def test_a_bad_date_is_explained_and_keeps_the_last_good_one(page, db, qtbot):
     assert m["first_core_group"] == good and m["contingency"] == "Call a strategy discussion."
 
 
+def test_a_meeting_that_ends_before_it_starts_is_said_at_once_and_the_text_is_kept(page, db, qtbot):
+    cid = seed(db)
+    page.load(cid)
+    assert not page.time_error.isVisible()
+    page.inputs["time"].clear()
+    qtbot.keyClicks(page.inputs["time"], "13:30 to 11:45")
+    assert page.time_error.isVisible() and "ends (11:45) before or when it starts (13:30)" in page.time_error.text()
+    assert "before or when it starts" in page.inputs["time"].accessibleDescription()
+    page.flush()
+    assert stored(db, cid).minutes["time"] == "13:30 to 11:45"  # never lost: the chair decides
+    page.inputs["time"].setText("13:30 to 15:45")
+    assert not page.time_error.isVisible() and page.inputs["time"].accessibleDescription() == ""
+    page.flush()
+    page.load(cid)  # shown again when a conference is opened with the times the wrong way round
+    assert not page.time_error.isVisible()
+
+
 def test_urdu_prints_in_the_preview_and_a_script_without_a_font_is_explained(page, db, qtbot):
     import unicodedata
 

@@ -9,6 +9,7 @@ import pytest
 from minutes_cases import TYPES, answers_for, minutes_for
 
 from cpchair import settings
+from cpchair.domain import dates
 from cpchair.domain.questionnaire import load
 from cpchair.errors import InvalidRecord, NotFound
 from cpchair.services import conferences, minutes
@@ -151,6 +152,8 @@ def test_demo_minutes_read_like_the_conference_they_belong_to(conference_type, p
     for field in ("purpose", "sw_report", "parents_views", "childs_views", "worries", "working_well"):
         assert len(getattr(doc, field)) > 40, field
     assert doc.chair == "Ruth Adeyemi" and doc.minute_taker and doc.time and doc.venue
+    for seed in range(40):  # the sample minutes never end before they start
+        assert dates.meeting_time_problem(demo_minutes(answers, random.Random(seed), "R")["time"]) is None
     assert {c.heading for c in doc.contributions} <= {"Police", "School", "Health visitor", "GP"}
     assert all(0 <= s.score <= 10 for s in doc.scaling)
     if plan:

@@ -137,6 +137,14 @@ class MinutesPage(QWidget):
 
         _, meeting = self._group("Meeting")
         self._field(meeting, "time", label="Time (for example 10:00 to 12:00)")
+        self.time_error = QLabel()  # said as soon as it reads wrong; what was typed is saved all the same
+        self.time_error.setObjectName("time_error")
+        self.time_error.setAccessibleName("Meeting time problem")
+        self.time_error.setWordWrap(True)
+        theme.set_tone(self.time_error, "error")
+        self.time_error.hide()
+        meeting.addRow(self.time_error)
+        self.inputs["time"].textChanged.connect(self._check_time)
         self._field(meeting, "venue")
         self.virtual = QCheckBox("Held virtuall&y (give the platform as the venue)")
         self.virtual.setObjectName("virtual")
@@ -376,7 +384,14 @@ class MinutesPage(QWidget):
         first = m.get("first_core_group")
         self.first_core_group.setText(dates.format_uk(dates.parse_iso(first)) if first else "")
         self.date_error.hide()
+        self._check_time()
         self._rebuild_agency_inputs(m.get("agency_contributions") or {})
+
+    def _check_time(self, *_args) -> None:
+        problem = dates.meeting_time_problem(self.inputs["time"].text())
+        self.time_error.setText(problem or "")
+        self.time_error.setVisible(problem is not None)
+        self.inputs["time"].setAccessibleDescription(problem or "")
 
     def _rebuild_agency_inputs(self, texts: dict[str, str]) -> None:
         """One box per agency on the questionnaire, in its order; text for an agency since removed is kept."""
