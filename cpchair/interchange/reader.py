@@ -148,10 +148,23 @@ class _Decimal:
         return self.text
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different. Why: with a key written twice, one reader takes the first value
+    and another the last, so two installations could merge different figures from the same signed file;
+    JSON (RFC 8259 §4) leaves it undefined, so it is refused."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _v in pairs if k in seen or seen.add(k))
+        raise _Reject(f'it has the key "{twice[:64]}" twice in one object; a well-formed export never does')
+    return obj
+
+
 def _loads(text: str, what: str = "it") -> Any:
-    """JSON as every export is parsed: no NaN or Infinity, decimals marked (see ``_Decimal``)."""
+    """JSON as every export is parsed: no NaN or Infinity, decimals marked (see ``_Decimal``), no key twice in
+    one object (see ``_unique_keys``)."""
     try:
-        doc = json.loads(text, parse_constant=_no_constant, parse_float=_Decimal)
+        doc = json.loads(text, parse_constant=_no_constant, parse_float=_Decimal, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise _Reject(
             f"{what} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "

@@ -138,6 +138,22 @@ def test_nan_decimals_and_endless_integers(doc):
     assert rejected(encode(doc).replace(b'"sequence": 1,', b'"sequence": ' + b"9" * 5000 + b",", 1))
 
 
+@pytest.mark.parametrize(
+    ("find", "twice"),
+    [
+        (b'"format_version": 1,', b'"format_version": 1, "format_version": 1,'),  # the envelope
+        (b'"revision": 1,', b'"revision": 1, "revision": 2,'),  # a record
+        (b'"child_key": "', b'"child_key": "ck_0", "child_key": "'),  # a child inside a record
+    ],
+)
+def test_a_key_written_twice_in_one_object_is_a_rejection(doc, find, twice):
+    data = encode(doc)
+    assert find in data
+    reason = rejected(data.replace(find, twice, 1))
+    key = find.split(b'"')[1].decode()
+    assert f'the key "{key}" twice in one object' in reason
+
+
 def test_wrong_digest_and_record_count(doc):
     data = encode(doc)
     doc2 = json.loads(data)
