@@ -363,8 +363,12 @@ class Generator:
         new["children"] = children
         adults = []
         for a in rec["adults"]:
-            adult = {**a, "parental_responsibility": self.pick2("yes_no_not_known", blank=0.2),
-                     "lives_in_household": self.pick2("yes_no_not_known", blank=0.2), "exclusion_reason": None}  # fmt: skip
+            adult = {
+                **a,
+                "parental_responsibility": self.pick2("yes_no_not_known", blank=0.2),
+                "lives_in_household": self.pick2("yes_no_not_known", blank=0.2),
+                "exclusion_reason": None,
+            }
             if adult["invited"] and rng.random() < 0.06:
                 adult["attendance"] = "excluded_by_chair"
                 adult["exclusion_reason"] = self.pick2("exclusion_reason")
@@ -377,7 +381,9 @@ class Generator:
                    "resolved_on": None, "outcome": None}  # fmt: skip
             if esc["status"] == "resolved":
                 raised = date.fromisoformat(esc["raised_on"])
-                esc["resolved_on"] = (raised + timedelta(days=rng.choice((0, 3, 7, 8, 20, 28, 29, 60, 90, 91, 150)))).isoformat()
+                esc["resolved_on"] = (
+                    raised + timedelta(days=rng.choice((0, 3, 7, 8, 20, 28, 29, 60, 90, 91, 150)))
+                ).isoformat()
                 esc["outcome"] = self.pick2("escalation_outcome")
             escalations.append(esc)
         new["escalations"] = escalations
@@ -404,8 +410,10 @@ class Generator:
             new["transfer_notified_date"] = rec["conference_date"]
         new["adults"] = [{**a, "parental_responsibility": None, "lives_in_household": None, "exclusion_reason": None}
                          for a in rec["adults"]]  # fmt: skip
-        new["escalations"] = [{**e, "directed_at": self.pick2("csc_or_agency"), "from_dissent": False,
-                               "resolved_on": None, "outcome": None, "status": "open"} for e in rec["escalations"]]  # fmt: skip
+        blank_escalation = {"from_dissent": False, "resolved_on": None, "outcome": None, "status": "open"}
+        new["escalations"] = [
+            {**e, **blank_escalation, "directed_at": self.pick2("csc_or_agency")} for e in rec["escalations"]
+        ]
         out = rules.normalise(new, self.q2)
         out.pop("expected_delivery_date", None)
         for adult in out["adults"]:
@@ -414,7 +422,12 @@ class Generator:
 
 
 def generate(
-    count: int, *, seed: int = 2024, chairs: int = 3, start: date = date(2021, 4, 1), end: date = date(2025, 9, 30),
+    count: int,
+    *,
+    seed: int = 2024,
+    chairs: int = 3,
+    start: date = date(2021, 4, 1),
+    end: date = date(2025, 9, 30),
     v2: float = 0.0,
 ) -> list[tuple[int, dict[str, Any]]]:
     """At least ``count`` valid records as (chair index, record), families kept with one chair; ``v2`` the share
