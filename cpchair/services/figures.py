@@ -692,8 +692,10 @@ def _counted(v: dict, unit: str, label: str | None = None) -> Row:
     )
 
 
-def _nonzero(rows: tuple[Row, ...]) -> tuple[Row, ...]:
-    return tuple(r for r in rows if r.measures[0].n)
+def _nonzero(rows: tuple[Row, ...], keep: tuple[str, ...] = ()) -> tuple[Row, ...]:
+    """The rows with something to count (19 agencies, most of them 0 in a month, would hide the few that
+    are not), and always those in ``keep`` (a headline's)."""
+    return tuple(r for r in rows if r.measures[0].n or r.code in keep)
 
 
 def _dissent_by_agency(s: dict) -> FigureData:
@@ -730,8 +732,9 @@ def _dissent_by_agency(s: dict) -> FigureData:
 def _escalations_by_agency(s: dict) -> FigureData:
     v = s["escalations_by_agency"]
     counted = v["counted"]
-    rows = _nonzero(_coded_rows("csc_or_agency", v["directed_at"], counted,
-                                extra_labels={"not_recorded": "Not recorded"}))  # fmt: skip
+    labels = {"not_recorded": "Not recorded"}
+    rows = _nonzero(_coded_rows("csc_or_agency", v["directed_at"], counted, extra_labels=labels),
+                    keep=("childrens_social_care",))  # fmt: skip
     return _partition(
         "escalations_by_agency",
         "Practice alerts and escalations, by whom they were directed at",
