@@ -242,6 +242,7 @@ def reader_for(dash, suppressed: bytes, internal: bytes) -> Reader:
         (t("review_timeliness"), rowcell[("review_timeliness", "x:not_timed")]),
     )
     rd.equal(rowcell[("review_timeliness", "xd:overdue")], t("time_on_plan"))
+
     # version 2 figures: the records counted, and those in the period (shown in other figures too)
     def counted(key, d=False):
         return rowcell[(key, ("xd:" if d else "x:") + "counted")]
