@@ -31,6 +31,19 @@ CONFERENCE_ITEMS = (
 )
 CHILD_ITEMS = ("child_seen", "views_route")
 NOT_RECORDED = "not_recorded"
+#: The keys ``V2Figures.result`` adds to ``cpchair stats --json``, after every other key.
+KEYS = (
+    "dissent_by_agency",
+    "escalations_by_agency",
+    "quorum_from_attendance",
+    "category_change_recorded",
+    "category_components",
+    "review_due_recorded",
+    "plans_ended_without_conference",
+    "adjournments",
+    "working_together",
+    "fathers_parental_responsibility",
+)
 
 
 def asked(rec: Mapping[str, Any]) -> bool:
