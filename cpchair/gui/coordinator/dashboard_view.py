@@ -141,6 +141,9 @@ class FigureCard(QFrame):
             self.national.setText(lead + "; ".join(c.text for c in comps) + (" (dashed line)." if england else "."))
         self.title.setToolTip(fig.question)
         notes = list(fig.notes)
+        if fig.coverage is not None:  # a version 2 figure: how many records could be counted
+            c = fig.coverage
+            notes.insert(0, svc.coverage_sentence(f"{c.n:,}", f"{c.d:,}", fig.coverage_unit))
         if any(0 < m.d < SMALL_BASE for r in fig.rows for m in r.measures):
             notes.append("* a percentage of fewer than 10.")
         self.note.setText(" ".join(notes))
