@@ -169,10 +169,11 @@ class V2Figures:
             if rec.get("review_number") == 1:
                 self.first_reviews += 1
                 self.first_reviews_within += within is True
-            due, held = as_date(rec.get("review_due_date")), as_date(rec.get("conference_date"))
-            if within is False and due is not None and held is not None:
-                late = (held - due).days
-                self.days_late[late] = self.days_late.get(late, 0) + 1
+            if within is False:  # how late (dates parsed only here: most reviews are on time)
+                due, held = as_date(rec.get("review_due_date")), as_date(rec.get("conference_date"))
+                if due is not None and held is not None:
+                    late = (held - due).days
+                    self.days_late[late] = self.days_late.get(late, 0) + 1
         if rec.get("adjourned") is True:
             reason = rec.get("adjournment_reason")
             self.adjourned[reason if reason in self.adjourned else NOT_RECORDED] += 1
