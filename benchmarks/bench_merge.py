@@ -39,9 +39,10 @@ from tests.domain.generated_records import export_document, generate  # noqa: E4
 LIMIT = 2.0
 
 
-def write_share(folder: Path, n: int) -> int:
+def write_share(folder: Path, n: int, v2: float = 0.0) -> int:
+    """Export files of ``n`` generated records in ``folder``; ``v2`` the share of families on questionnaire 2."""
     by_chair: dict[int, list[dict]] = defaultdict(list)
-    for chair, rec in generate(n, seed=11, chairs=4)[:n]:
+    for chair, rec in generate(n, seed=11, chairs=4, v2=v2)[:n]:
         by_chair[chair].append(rec)
     for chair, records in by_chair.items():
         doc = export_document(records, chair=chair)

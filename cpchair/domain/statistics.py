@@ -237,6 +237,49 @@ def facts_of(history: History, plan_decisions: frozenset[str] | None = None) -> 
     return facts
 
 
+# --- days, for what is timed in days (an escalation's resolution) ----------------------------------------
+
+#: (key, the first day of the band); each band runs up to the next one's start.
+DAY_BANDS: tuple[tuple[str, int], ...] = (("within_7d", 0), ("8_to_28d", 8), ("29_to_90d", 29), ("over_90d", 91))
+DAY_BAND_LABELS = {
+    "within_7d": "Within 7 days",
+    "8_to_28d": "8 to 28 days",
+    "29_to_90d": "29 to 90 days",
+    "over_90d": "Over 90 days",
+}
+
+
+def day_band(days: int) -> str:
+    """The ``DAY_BANDS`` band of a number of days."""
+    band = DAY_BANDS[0][0]
+    for key, first in DAY_BANDS[1:]:
+        if days < first:
+            break
+        band = key
+    return band
+
+
+def median_of_counts(counts: Mapping[int, int]) -> int | float | None:
+    """The median (as ``_median`` gives it) of values held as value -> how many times it occurs.
+
+    Why a histogram: a stream's figures keep counters, not one entry per record, so memory stays bounded.
+    """
+    total = sum(counts.values())
+    if not total:
+        return None
+    lower_at, upper_at = (total - 1) // 2, total // 2
+    lower = upper = None
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if lower is None and seen > lower_at:
+            lower = value
+        if seen > upper_at:
+            upper = value
+            break
+    return _median([lower, upper])
+
+
 # --- the statistics ---------------------------------------------------------------------------------------
 
 
@@ -314,7 +357,9 @@ def compute(
     quorate = quorum_recorded = 0
     participation = {**dict.fromkeys(q.codes["participation"], 0), "not_recorded": 0}
     latest: Latest = {}
+    from cpchair.domain.statistics_v2 import V2Figures  # the version 2 figures (its own module; it imports this)
 
+    v2 = V2Figures()
     for rec in records:
         order = conference_order(rec)
         conf_date = order[0]
@@ -330,6 +375,7 @@ def compute(
         rid = order[2]
         ctype = rec["conference_type"]
         total += 1
+        v2.add(rec)
         by_type[ctype] = by_type.get(ctype, 0) + 1
         children_total += len(children)
 
@@ -612,4 +658,5 @@ def compute(
             "no_male_invited_pct": pct(no_male_invited, with_male),
             "some_male_not_invited": some_male_not_invited,
         },
+        **v2.result(),  # the figures that need the version 2 questionnaire (statistics_v2)
     }

@@ -26,6 +26,7 @@ from cpchair.reports import charts, pdf_common
 from cpchair.reports.cells import SMALL_BASE_NOTE, count_text, measure_text, pct_text, small_base
 from cpchair.reports.suppression import Disclosure, disclosure
 from cpchair.services.dashboard import Dashboard, FigureData
+from cpchair.services.figures import COUNTED, coverage_sentence
 
 TITLE = "Child Protection Conference Service Report"
 SUPPRESSION_TEXT = (
@@ -269,6 +270,13 @@ def _series_table(dis: Disclosure, fig: FigureData, kind: str, lines: list) -> o
     return table
 
 
+def _coverage_text(dis: Disclosure, fig: FigureData) -> str:
+    """ "Counted on 812 of 1,050 conferences …", with the counted line's cells (suppressed where they must be)."""
+    lay, m = dis.layout(fig.key), fig.coverage
+    n = count_text(dis.count(lay.extra_n.get(COUNTED), m.n))
+    return coverage_sentence(n, count_text(dis.count(lay.extra_d.get(COUNTED), m.d)), fig.coverage_unit)
+
+
 def _figure_section(dash: Dashboard, fig: FigureData, dis: Disclosure) -> list:
     st = pdf_common.styles()
     width = pdf_common.CONTENT_WIDTH
@@ -279,6 +287,8 @@ def _figure_section(dash: Dashboard, fig: FigureData, dis: Disclosure) -> list:
         _p(f"{fig.headline_label}: {_headline_sentence(dis, fig)}.", st.body),
         _p(comparison_sentence(dash, dis, fig), st.body),
     ]
+    if fig.coverage is not None:  # a version 2 figure: how many records could be counted
+        head.append(_p(_coverage_text(dis, fig), st.body))
     story: list = [KeepTogether([*head, charts.figure_chart(fig, width, dis, dash.comparisons.get(fig.key) or [])])]
     story.append(Spacer(1, 3 * mm))
     story.append(_figure_table(fig, dis))

@@ -17,7 +17,7 @@ the PDF, its charts and the workbook all ask it, so they hide the same cells.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -192,6 +192,8 @@ def layout_figure(system: System, fig: FigureData, dash: Dashboard | None, addit
         d_cell = lay.total if fig.total is not None and m.d == fig.total else (k, "xd", r.code)
         lay.extra_n[r.code], lay.extra_d[r.code] = (k, "xn", r.code), d_cell
         system.measure((k, "xn", r.code), d_cell, m, (k, "xc", r.code))
+    for target, parts in fig.sums:  # the figure's other ways of adding up
+        system.equation(_named(lay, target), [_named(lay, p) for p in parts])
     if dash is not None:
         for kind, lines, names in (
             ("t", dash.over_time.get(k) or [], "label"),
@@ -216,11 +218,23 @@ def layout_figure(system: System, fig: FigureData, dash: Dashboard | None, addit
     return lay
 
 
+def _named(lay: Layout, name: str) -> Cell | None:
+    """A figure's cell by the name ``FigureData.sums`` gives it: "total", a row's or extra line's code (its
+    count) or "d:" + code (its denominator)."""
+    if name == "total":
+        return lay.total
+    if name.startswith("d:"):
+        code = name[2:]
+        return lay.row_d.get((code, 0)) or lay.extra_d.get(code)
+    return lay.row_n.get((name, 0)) or lay.extra_n.get(name)
+
+
 #: Figures whose headline denominators count the same people, so a reader may read one from another.
 SAME_HEADLINE_D = (
     ("fathers_attendance", "fathers_not_invited", "fathers_summary", "fathers_engagement"),
     ("category", "repeat_plans"),
     ("escalations", "escalation_subjects"),
+    ("quorum_from_attendance", "adjournments"),  # the conferences on the second questionnaire
 )
 SAME_HEADLINE_N = (("fathers_attendance", "fathers_summary"),)
 
@@ -286,6 +300,7 @@ def _links(system: System, lays: dict[str, Layout]) -> None:
             system.equation(
                 nots.extra_d.get("no_male"), (nots.extra_d.get("per_conference"), nots.extra_n.get("no_male"))
             )
+    _links_v2(system, lays, same)
     for group, attr in ((SAME_HEADLINE_D, "d"), (SAME_HEADLINE_N, "n")):
         for figs in group:
             present = [lays[f] for f in figs if f in lays]
@@ -296,6 +311,44 @@ def _links(system: System, lays: dict[str, Layout]) -> None:
                     xa, xb = getattr(a, f"{kind}_{attr}"), getattr(b, f"{kind}_{attr}")
                     for name in xa.keys() & xb.keys():
                         same(xa[name], xb[name])
+
+
+#: Version 2 figures whose ``counted`` line counts the same records (its "of" the same in-period records).
+SAME_COVERAGE = (
+    ("dissent_by_agency", "quorum_from_attendance", "adjournments", "working_together"),  # conferences
+    ("escalations_by_agency", "escalation_resolution"),  # alerts and escalations
+    ("category_components", "plans_ended_without_conference"),  # children on a plan
+)
+
+
+def _links_v2(system: System, lays: dict[str, Layout], same: Callable[[Cell | None, Cell | None], None]) -> None:
+    """The version 2 figures' links: the records counted (and those in the period, shown elsewhere too)."""
+    from cpchair.services.figures import COUNTED
+
+    def cov(fig: str, part: str = "n") -> Cell | None:
+        lay = lays.get(fig)
+        return None if lay is None else (lay.extra_n if part == "n" else lay.extra_d).get(COUNTED)
+
+    for group in SAME_COVERAGE:
+        for a, b in zip(group, group[1:], strict=False):
+            same(cov(a), cov(b))
+            same(cov(a, "d"), cov(b, "d"))
+    conf = lays.get("conferences")
+    if conf is not None:
+        same(cov("dissent_by_agency", "d"), conf.total)
+        same(cov("review_due_recorded", "d"), conf.row_n.get(("review", 0)))
+        if "working_together" in lays:
+            same(lays["working_together"].extra_d.get("children_counted"), conf.extra_n.get("children"))
+    if "escalations" in lays:
+        same(cov("escalations_by_agency", "d"), lays["escalations"].total)
+    if "fathers_attendance" in lays:
+        same(cov("fathers_parental_responsibility", "d"), lays["fathers_attendance"].total)
+    esc, res = lays.get("escalations_by_agency"), lays.get("escalation_resolution")
+    if esc is not None and res is not None:
+        resolved = esc.extra_n.get("resolved")
+        if system.values.get(resolved) == system.values.get(res.total):  # every resolution dated
+            same(resolved, res.total)
+        system.equation(cov("escalations_by_agency"), (resolved, res.extra_n.get("open")))
 
 
 def _conference_layout(system: System, stats: dict) -> Layout:

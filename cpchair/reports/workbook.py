@@ -20,10 +20,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cpchair.domain import dates
 from cpchair.reports import pdf_common
-from cpchair.reports.cells import SMALL_BASE_NOTE, small_base
+from cpchair.reports.cells import SMALL_BASE_NOTE, count_text, small_base
 from cpchair.reports.suppression import Cell, Disclosure, disclosure
 from cpchair.services.dashboard import Dashboard, FigureData, Measure
-from cpchair.services.figures import SHEET_NAMES
+from cpchair.services.figures import COUNTED, SHEET_NAMES, coverage_sentence
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
@@ -117,6 +117,11 @@ def _figure_sheet(wb: Workbook, dash: Dashboard, fig: FigureData, dis: Disclosur
     _cell(ws, row, 1, fig.numbered_title).font = HEADER_FONT
     row += 1
     _cell(ws, row, 1, f"{fig.headline_label}, of {fig.population}")
+    if fig.coverage is not None:  # a version 2 figure: how many records could be counted (the line above)
+        row += 1
+        m = fig.coverage
+        n, d = dis.count(lay.extra_n.get(COUNTED), m.n), dis.count(lay.extra_d.get(COUNTED), m.d)
+        _cell(ws, row, 1, coverage_sentence(count_text(n), count_text(d), fig.coverage_unit))
     for text in fig.notes:
         row += 1
         _cell(ws, row, 1, text)

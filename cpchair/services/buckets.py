@@ -117,7 +117,7 @@ def _a_year_after(start: str | date) -> date:
 
 
 def _fathers_only(rec: dict) -> dict:
-    """What the fathers' statistics read of a conference (its id, date, type and adults), and no children,
+    """What the fathers' statistics read of a conference (its id, date, type, adults and version), no children,
     so ``compute`` counts the same conferences and fathers without banding every child's plan again."""
     return {
         "id": rec.get("id"),
@@ -125,6 +125,8 @@ def _fathers_only(rec: dict) -> dict:
         "conference_type": rec["conference_type"],
         "children": (),
         "adults": rec.get("adults"),
+        "questionnaire_version": rec.get("questionnaire_version"),  # the version 2 fathers' figure counts
+        "carried_from_version": rec.get("carried_from_version"),  # only the records asked its questions
     }
 
 

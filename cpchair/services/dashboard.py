@@ -27,14 +27,15 @@ from cpchair.services.figures import (
     FigureData,
     Measure,
     Row,
+    coverage_sentence,
     figures,
 )
 from cpchair.services.stats import default_period as stats_default_period
 
 __all__ = [
     "BUCKETS", "FIGURE_KEYS", "MONTH", "QUARTER", "REGISTRY", "ChairLine", "Dashboard", "FigureData", "Measure",
-    "Point", "Row", "build", "by_chair", "chair_names", "default_period", "figures", "load_dashboard",
-    "merged_records", "months", "only_chair", "over_time", "previous_reporting_year", "quarters",
+    "Point", "Row", "build", "by_chair", "chair_names", "coverage_sentence", "default_period", "figures",
+    "load_dashboard", "merged_records", "months", "only_chair", "over_time", "previous_reporting_year", "quarters",
 ]  # fmt: skip
 
 

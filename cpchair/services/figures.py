@@ -14,9 +14,11 @@ headline is the sum of ``headline_rows``; other figures' rows each have their ow
 rows are further "n of d" lines under the table (the 2013 report's per-conference basis beside the
 per-father one, for example).
 
-Figures that need the version 2 questionnaire (quorum from attendance, dissent and escalations by agency,
-category change recorded at review, …) are added to ``REGISTRY`` when those fields exist; ``V2_PENDING``
-names them so the report can say they are not yet counted.
+The figures that need the version 2 questionnaire (dissent and escalations by agency, quorum from
+attendance, …; their counts from ``cpchair.domain.statistics_v2``) follow the others. Older records cannot
+be counted by them, so each ends with a ``counted`` line: the records that could be counted, of all those
+in the period (``coverage_unit`` names them). ``sums`` states the other ways such a figure's numbers add up
+(an outcome per resolved escalation, the reasons of the fathers excluded), for small-number suppression.
 """
 
 from __future__ import annotations
@@ -27,10 +29,19 @@ from datetime import date
 
 from cpchair.domain import dates, national
 from cpchair.domain.questionnaire import load
-from cpchair.domain.statistics import BAND_LABELS, BANDS, FATHER_ATTENDED, YEAR_OR_MORE_BANDS, pct
+from cpchair.domain.statistics import (
+    BAND_LABELS,
+    BANDS,
+    DAY_BAND_LABELS,
+    DAY_BANDS,
+    FATHER_ATTENDED,
+    YEAR_OR_MORE_BANDS,
+    pct,
+)
 
 MONTH = "month"
 QUARTER = "quarter"
+COUNTED = "counted"  # the code of a version 2 figure's line "records counted, of those in the period"
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,15 @@ class FigureData:
     headline_rows: tuple[str, ...] = ()  # partition figures: the rows whose counts make the headline's n
     extra: tuple[Row, ...] = ()  # further "n of d" lines shown under the table
     compare_row: str | None = None  # the row comparators' figures are about (None: the headline)
+    coverage_unit: str = ""  # version 2 figures: what the ``counted`` extra line counts ("conferences")
+    #: further sums: (cell, cells adding up to it); a cell is "total", a row's or extra's code (its count)
+    #: or "d:" + code (its denominator)
+    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def coverage(self) -> Measure | None:
+        """Version 2 figures: the records that could be counted, of those in the period."""
+        return next((r.measures[0] for r in self.extra if r.code == COUNTED), None)
 
     @property
     def denominator_text(self) -> str:
@@ -651,6 +671,432 @@ def _quorum(s: dict) -> FigureData:
     )
 
 
+# --- figures that need the version 2 questionnaire ---------------------------------------------------------
+
+FIRST_QUESTIONNAIRE_NOTE = (
+    "Only records made on the second questionnaire hold this: those from the first (or carried from it when "
+    "cpchair was upgraded) are not counted. The last line says how many could be counted."
+)
+
+
+def coverage_sentence(n: object, d: object, unit: str) -> str:
+    """ "Counted on 812 of 1,050 conferences", the numbers given as text (suppressed where they must be)."""
+    return f"Counted on {n} of {d} {unit} in the period; the others, from the first questionnaire, do not record this."
+
+
+def _counted(v: dict, unit: str, label: str | None = None) -> Row:
+    return Row(
+        COUNTED,
+        label or f"{unit[0].upper()}{unit[1:]} counted (recorded on the second questionnaire), of all in the period",
+        (Measure.of(v["counted"], v["in_period"]),),
+    )
+
+
+def _nonzero(rows: tuple[Row, ...], keep: tuple[str, ...] = ()) -> tuple[Row, ...]:
+    """The rows with something to count (19 agencies, most of them 0 in a month, would hide the few that
+    are not), and always those in ``keep`` (a headline's)."""
+    return tuple(r for r in rows if r.measures[0].n or r.code in keep)
+
+
+def _dissent_by_agency(s: dict) -> FigureData:
+    v = s["dissent_by_agency"]
+    prof = v["professional"]
+    return FigureData(
+        "dissent_by_agency",
+        "Professional dissent, by who dissented, and escalations from it",
+        "Who dissented from the conference's decision, and was an escalation raised from the dissent?",
+        ("Conferences",),
+        "conferences with professional dissent",
+        _nonzero(_coded_rows("csc_or_agency", v["by_agency"], prof)),
+        "An escalation was raised from the dissent",
+        Measure.of(v["escalated"], prof, v.get("escalated_pct")),
+        notes=(
+            "Several may dissent at one conference, so the rows add up to more than the total.",
+            FIRST_QUESTIONNAIRE_NOTE,
+        ),  # fmt: skip
+        total=prof,
+        total_label="Conferences with professional dissent (each row is of these)",
+        extra=(
+            Row(
+                "professional",
+                "Conferences with professional dissent",
+                (Measure.of(prof, v["counted"], v.get("professional_pct")),),
+            ),
+            _counted(v, "conferences"),
+        ),  # fmt: skip
+        coverage_unit="conferences",
+        sums=(("total", ("professional",)), ("d:professional", (COUNTED,))),
+    )
+
+
+def _escalations_by_agency(s: dict) -> FigureData:
+    v = s["escalations_by_agency"]
+    counted = v["counted"]
+    labels = {"not_recorded": "Not recorded"}
+    rows = _nonzero(_coded_rows("csc_or_agency", v["directed_at"], counted, extra_labels=labels),
+                    keep=("childrens_social_care",))  # fmt: skip
+    return _partition(
+        "escalations_by_agency",
+        "Practice alerts and escalations, by whom they were directed at",
+        "At whom were the alerts, commendations and escalations directed?",
+        "Raised",
+        "alerts and escalations raised",
+        rows,
+        "Directed at children's social care",
+        ("childrens_social_care",),
+        "Alerts, commendations and escalations counted",
+        extra=(
+            Row("from_dissent", "Raised from professional dissent", (Measure.of(v["from_dissent"], counted),)),
+            Row("resolved", "Resolved", (Measure.of(v["resolved"], counted),)),
+            _counted(v, "alerts and escalations"),
+        ),  # fmt: skip
+        notes=(FIRST_QUESTIONNAIRE_NOTE,),
+        coverage_unit="alerts and escalations",
+        sums=(("total", (COUNTED,)),),
+    )
+
+
+def _escalation_resolution(s: dict) -> FigureData:
+    v = s["escalations_by_agency"]
+    q = load()
+    timed = v["days_timed"]
+    bands = v["days_to_resolve_bands"]
+    rows = tuple(Row(b, DAY_BAND_LABELS[b], (Measure.of(bands.get(b, 0), timed),)) for b, _ in DAY_BANDS)
+    outcomes = v["outcomes"]
+    labels = {"not_recorded": "Outcome not recorded"}
+    extra = tuple(
+        Row(f"outcome_{code}", labels.get(code) or q.label("escalation_outcome", code),
+            (Measure.of(outcomes[code], timed),))
+        for code in outcomes if code != "not_recorded" or outcomes[code]
+    )  # fmt: skip
+    median = v.get("days_to_resolve_median")
+    notes = (f"Median days from raised to resolved: {median:g}.",) if median is not None else ()
+    return _partition(
+        "escalation_resolution",
+        "Escalations resolved: how long they took and the outcome",
+        "How long did it take to resolve an alert or escalation, and how was it resolved?",
+        "Resolved",
+        "alerts and escalations resolved",
+        rows,
+        "Resolved within 28 days",
+        ("within_7d", "8_to_28d"),
+        "Resolved, with the dates raised and resolved",
+        extra=(
+            *extra,
+            Row("open", "Still open (of those counted)", (Measure.of(v["open"], v["counted"]),)),
+            _counted(v, "alerts and escalations"),
+        ),
+        notes=(*notes, "Days are calendar days from the date raised to the date resolved.", FIRST_QUESTIONNAIRE_NOTE),
+        coverage_unit="alerts and escalations",
+        sums=(("total", tuple(r.code for r in extra)), ("d:open", ("total", "open")), ("d:open", (COUNTED,))),
+    )
+
+
+def _quorum_from_attendance(s: dict) -> FigureData:
+    v = s["quorum_from_attendance"]
+    counts = v["counts"]
+    labels = {"quorate": "Quorate", "not_recorded": "Not recorded"}
+    rows = tuple(
+        Row(code, labels.get(code) or "Not quorate: " + load().label("not_quorate_reason", code).lower(),
+            (Measure.of(n, v["counted"]),))
+        for code, n in counts.items() if code != "not_recorded" or n
+    )  # fmt: skip
+    return _partition(
+        "quorum_from_attendance",
+        "Quorum worked out from who attended",
+        "Were children's social care and at least two other agencies present (in person or virtually)?",
+        "Conferences",
+        "conferences counted",
+        rows,
+        "Quorate",
+        ("quorate",),
+        "Conferences counted",
+        extra=(
+            Row(
+                "social_care_present",
+                "Children's social care present (social worker or team manager)",
+                (Measure.of(v["social_care_present"], v["counted"]),),
+            ),
+            _counted(v, "conferences"),
+        ),  # fmt: skip
+        notes=(
+            "Worked out from the attendance recorded; the reasons are as the record gives them. Fig 23 counts "
+            "the chair's yes or no, which records from the first questionnaire carry.",
+            FIRST_QUESTIONNAIRE_NOTE,
+        ),  # fmt: skip
+        coverage_unit="conferences",
+        sums=(("total", (COUNTED,)),),
+    )
+
+
+def _category_change_recorded(s: dict) -> FigureData:
+    v = s["category_change_recorded"]
+    q = load()
+    counted = v["counted"]
+    rows = (Row("unchanged", "Category unchanged", (Measure.of(counted - v["changed"], counted),)),) + tuple(
+        Row(code, f"Changed from {q.label('category', code).lower()}", (Measure.of(n, counted),))
+        for code, n in v["changed_from"].items()
+    )
+    return _partition(
+        "category_change_recorded",
+        "Category changed at review, as the chair recorded it",
+        "When a plan continued at a review, did the chair record a change of category, and from which?",
+        "Children",
+        "children whose plan continued at a review",
+        rows,
+        "Category changed",
+        tuple(v["changed_from"]),
+        "Children whose plan continued at a review (counted)",
+        extra=(_counted(v, "children whose plan continued at a review"),),
+        notes=(
+            "As recorded at the review; Fig 14 works the change out from the child's previous conference on record.",
+            FIRST_QUESTIONNAIRE_NOTE,
+        ),  # fmt: skip
+        coverage_unit="children whose plan continued at a review",
+        sums=(("total", (COUNTED,)),),
+    )
+
+
+def _category_components(s: dict) -> FigureData:
+    v = s["category_components"]
+    multiple = v["multiple"]
+    return FigureData(
+        "category_components",
+        "The categories making up 'multiple'",
+        "When a child's plan was under the category 'multiple', which categories made it up?",
+        ("Children",),
+        "children on a 'multiple' plan",
+        _coded_rows("category_component", v["components"], multiple),
+        "Includes neglect",
+        Measure.of(v["components"].get("neglect", 0), multiple),
+        notes=(
+            "Each 'multiple' plan names at least two categories, so the rows add up to more than the total.",
+            FIRST_QUESTIONNAIRE_NOTE,
+        ),  # fmt: skip
+        total=multiple,
+        total_label="Children on a 'multiple' plan (each row is of these)",
+        extra=(
+            Row(
+                "multiple",
+                "Children on a plan under 'multiple'",
+                (Measure.of(multiple, v["counted"], v.get("multiple_pct")),),
+            ),
+            _counted(v, "children on a plan"),
+        ),  # fmt: skip
+        coverage_unit="children on a plan",
+        sums=(("total", ("multiple",)), ("d:multiple", (COUNTED,))),
+    )
+
+
+def _review_due_recorded(s: dict) -> FigureData:
+    v = s["review_due_recorded"]
+    counts = v["counts"]
+    labels = {"within": "Within timescale", "late": "Outside timescale", "not_recorded": "Not recorded"}
+    rows = tuple(
+        Row(code, labels[code], (Measure.of(n, v["counted"]),)) for code, n in counts.items()
+        if code != "not_recorded" or n
+    )  # fmt: skip
+    median = v.get("days_late_median")
+    late = (f"Reviews held late were a median of {median:g} days after their due date.",) if median is not None else ()
+    return _partition(
+        "review_due_recorded",
+        "Reviews within timescale, as the chair recorded them",
+        "Was each review held by its due date (3 months after the initial conference, then every 6 months)?",
+        "Review conferences",
+        "review conferences counted",
+        rows,
+        "Within timescale",
+        ("within",),
+        "Review conferences counted",
+        extra=(
+            Row(
+                "first_within",
+                "First reviews within 3 months",
+                (Measure.of(v["first_reviews_within"], v["first_reviews"]),),
+            ),
+            Row("local", "Within the service's local target", (Measure.of(v["within_local_target"], v["counted"]),)),
+            _counted(v, "review conferences"),
+        ),  # fmt: skip
+        notes=(
+            *late,
+            "The due date is worked out from the previous conference the chair records; Fig 11 works it "
+            "out per child from the conferences on record.",
+            FIRST_QUESTIONNAIRE_NOTE,
+        ),  # fmt: skip
+        coverage_unit="review conferences",
+        sums=(("total", (COUNTED,)),),
+    )
+
+
+def _plans_ended_without_conference(s: dict) -> FigureData:
+    v = s["plans_ended_without_conference"]
+    counted = v["counted"]
+    rows = _coded_rows("plan_end_without_conference", v["reasons"], counted) + (
+        Row("not_ended", "No end recorded", (Measure.of(counted - v["ended"], counted),)),
+    )
+    return _partition(
+        "plans_ended_without_conference",
+        "Plans ended without a conference",
+        "After a conference, did a child's plan end without another conference, and why?",
+        "Children",
+        "children on a plan after a conference",
+        rows,
+        "Plan ended without a conference",
+        tuple(v["reasons"]),
+        "Children on a plan after a conference in the period (counted)",
+        extra=(_counted(v, "children on a plan"),),
+        notes=(
+            "Counted at the conference after which the plan ended (a child at two conferences in the period is "
+            "counted at each).",
+            FIRST_QUESTIONNAIRE_NOTE,
+        ),  # fmt: skip
+        coverage_unit="children on a plan",
+        sums=(("total", (COUNTED,)),),
+    )
+
+
+def _adjournments(s: dict) -> FigureData:
+    v = s["adjournments"]
+    counted = v["counted"]
+    reasons = v["reasons"]
+    rows = _coded_rows("adjournment_reason", {c: n for c, n in reasons.items() if c != "not_recorded" or n}, counted,
+                       extra_labels={"not_recorded": "Reason not recorded"})  # fmt: skip
+    rows = tuple(replace(r, label="Adjourned: " + r.label[0].lower() + r.label[1:]) for r in rows) + (
+        Row("not_adjourned", "Not adjourned", (Measure.of(counted - v["adjourned"], counted),)),
+    )
+    return _partition(
+        "adjournments",
+        "Adjourned conferences",
+        "Was the conference adjourned to reconvene later, and why?",
+        "Conferences",
+        "conferences counted",
+        rows,
+        "Adjourned",
+        tuple(r.code for r in rows if r.code != "not_adjourned"),
+        "Conferences counted",
+        extra=(
+            Row(
+                "children_adjourned",
+                "Children at initial conferences whose decision was 'Adjourned'",
+                (Measure.of(v["children_adjourned"], v["initial_children"]),),
+            ),
+            _counted(v, "conferences"),
+        ),  # fmt: skip
+        notes=("At an adjourned review the plan continues until the conference reconvenes.", FIRST_QUESTIONNAIRE_NOTE),
+        coverage_unit="conferences",
+        sums=(("total", (COUNTED,)),),
+    )
+
+
+#: (row code, the question, the answers counted as done, answers left out of the denominator, the row's label)
+WORKING_TOGETHER = (
+    ("reports_shared", "reports_shared_with_family", ("all_two_days_before",), (),
+     "Reports shared with the family two working days before"),
+    ("advocacy", "parent_advocacy", ("advocate_present", "supporter_present"), (),
+     "A parent's advocate or supporter present"),
+    ("chair_met", "chair_met_parents", ("met_all", "met_some"), (), "The chair met the parents beforehand"),
+    ("family_network", "family_network_meeting", ("already_held", "recommended"), (),
+     "Family network meeting held or recommended"),
+    ("lead_csc", "lead_practitioner_agency", ("childrens_social_care",), (),
+     "Lead practitioner from children's social care"),
+    ("lead_social_worker", "lead_practitioner_role", ("social_worker", "advanced_practitioner"), (),
+     "Lead practitioner a social worker or advanced practitioner"),
+    ("child_seen", "child_seen", ("seen_alone", "seen_with_others"), ("not_seen_too_young",),
+     "Child seen (of those old enough)"),
+    ("child_seen_alone", "child_seen", ("seen_alone",), ("not_seen_too_young",),
+     "Child seen alone (of those old enough)"),
+    ("views_conveyed", "views_route", ("in_person", "advocate", "social_worker", "written_or_recorded",
+                                       "other_professional"), (), "The child's views reached the conference"),
+    ("views_in_person", "views_route", ("in_person", "advocate"), (),
+     "The child's views given in person or through an advocate"),
+)  # fmt: skip
+
+
+def _working_together(s: dict) -> FigureData:
+    v = s["working_together"]
+    answers = v["answers"]
+    rows = []
+    for code, key, done, left_out, label in WORKING_TOGETHER:
+        counts = answers.get(key, {})
+        d = sum(n for c, n in counts.items() if c not in left_out)
+        rows.append(Row(code, label, (Measure.of(sum(counts.get(c, 0) for c in done), d),)))
+    seen = ("child_seen", "child_seen_alone")
+    views = ("views_conveyed", "views_in_person")
+    return FigureData(
+        "working_together",
+        "Working Together 2023: the family and the child",
+        "Were reports shared in time, parents supported and met, a family network meeting considered, a lead "
+        "practitioner named, and each child seen and heard? (Each row of the records that answered it.)",
+        ("Answered",),
+        "conferences that answered",
+        tuple(rows),
+        rows[0].label,
+        rows[0].measures[0],
+        notes=(
+            "Rows about the child count children; the others count conferences. Each is of the records that "
+            "answered it.",
+            FIRST_QUESTIONNAIRE_NOTE,
+        ),  # fmt: skip
+        extra=(
+            _counted(v, "conferences"),
+            Row(
+                "children_counted",
+                "Children counted (recorded on the second questionnaire), of all in the period",
+                (Measure.of(v["children_counted"], v["children_in_period"]),),
+            ),
+        ),  # fmt: skip
+        coverage_unit="conferences",
+        sums=(("d:" + seen[0], ("d:" + seen[1],)), ("d:" + views[0], ("d:" + views[1],))),
+    )
+
+
+def _fathers_v2(s: dict) -> FigureData:
+    v = s["fathers_parental_responsibility"]
+    q = load()
+    counted = v["counted"]
+    pr, home = v["parental_responsibility"], v["lives_in_household"]
+    reasons = v["exclusion_reasons"]
+    rows = [
+        Row("pr_yes", "With parental responsibility", (Measure.of(pr.get("yes", 0), counted),)),
+        Row("resident", "Living in the child's household", (Measure.of(home.get("yes", 0), counted),)),
+        Row("non_resident", "Not living in the child's household", (Measure.of(home.get("no", 0), counted),)),
+        Row("excluded", "Excluded by the chair", (Measure.of(v["excluded_by_chair"], counted),)),
+    ]
+    parts = tuple(c for c, n in reasons.items() if c != "not_recorded" or n)
+    for code in parts:
+        label = "not recorded" if code == "not_recorded" else q.label("exclusion_reason", code).lower()
+        rows.append(Row(f"excluded_{code}", f"Excluded: {label}", (Measure.of(reasons[code], counted),)))
+    return FigureData(
+        "fathers_parental_responsibility",
+        "Fathers and male partners: parental responsibility, household, excluded",
+        "Did the fathers and male partners have parental responsibility, live with the child, or were they "
+        "excluded by the chair (and why)?",
+        ("Fathers and male partners",),
+        "fathers and male partners counted",
+        tuple(rows),
+        "With parental responsibility",
+        rows[0].measures[0],
+        bucket=QUARTER,
+        total=counted,
+        total_label="Fathers and male partners counted (each row is of these)",
+        extra=(
+            Row(
+                "pr_invited",
+                "Invited, of those with parental responsibility",
+                (Measure.of(v["with_pr_invited"], pr.get("yes", 0)),),
+            ),
+            _counted(v, "fathers and male partners"),
+        ),  # fmt: skip
+        notes=(FIRST_QUESTIONNAIRE_NOTE,),
+        coverage_unit="fathers and male partners",
+        sums=(
+            ("excluded", tuple(f"excluded_{c}" for c in parts)),
+            ("d:pr_invited", ("pr_yes",)),
+            ("total", (COUNTED,)),
+        ),
+    )
+
+
 def _spec(key: str, sheet: str, build: Callable[[dict], FigureData], **kw) -> FigureSpec:
     return FigureSpec(key, sheet, build, **kw)
 
@@ -679,24 +1125,23 @@ REGISTRY: tuple[FigureSpec, ...] = (
     _spec("escalations", "21 Escalations by type", _escalations),
     _spec("escalation_subjects", "22 Escalations by subject", _escalation_subjects),
     _spec("quorum", "23 Quorum", _quorum),
+    # version 2 questionnaire
+    _spec("dissent_by_agency", "24 Dissent by agency", _dissent_by_agency),
+    _spec("escalations_by_agency", "25 Escalations by agency", _escalations_by_agency),
+    _spec("escalation_resolution", "26 Escalations resolved", _escalation_resolution),
+    _spec("quorum_from_attendance", "27 Quorum from attendance", _quorum_from_attendance),
+    _spec("category_change_recorded", "28 Category change recorded", _category_change_recorded),
+    _spec("category_components", "29 Multiple categories", _category_components),
+    _spec("review_due_recorded", "30 Reviews as recorded", _review_due_recorded),
+    _spec("plans_ended_without_conference", "31 Ended without conference", _plans_ended_without_conference),
+    _spec("adjournments", "32 Adjournments", _adjournments),
+    _spec("working_together", "33 Working Together", _working_together),
+    _spec("fathers_parental_responsibility", "34 Fathers PR household", _fathers_v2, bucket=QUARTER),
 )
 BY_KEY = {spec.key: spec for spec in REGISTRY}
 FIGURE_KEYS = tuple(spec.key for spec in REGISTRY)
 BUCKETS = {spec.key: spec.bucket for spec in REGISTRY}
 SHEET_NAMES = {spec.key: spec.sheet for spec in REGISTRY}
-
-#: Figures the issue asks for that need fields of questionnaire version 2; added here when q2 lands.
-V2_PENDING = (
-    ("dissent_by_agency", "Dissent by agency, linked to escalations"),
-    ("escalations_by_agency", "Escalations by agency directed at, time to resolve and outcome"),
-    ("quorum_from_attendance", "Quorum worked out from who attended"),
-    ("category_change_recorded", "Category change recorded at review (multiple-category components)"),
-    ("review_due_recorded", "Review due date and 'held within' as recorded by the chair"),
-    ("plans_ended_without_conference", "Plans ended without a conference"),
-    ("adjournments", "Adjourned conferences"),
-    ("lead_practitioner_advocate", "Lead practitioner and advocate"),
-    ("fathers_parental_responsibility", "Fathers with parental responsibility, household, excluded by chair"),
-)
 
 
 def figures(stats: dict) -> list[FigureData]:

@@ -6,16 +6,24 @@ reviews every six months, plans ending) and deliberate edge cases: strategy disc
 Christmas and Easter bank holidays, plans starting on 29–31 January and 31 August (month ends for
 calendar-month bands), reviews landing exactly on a band's boundary, and two conferences for the same
 child on the same day (ties broken by ``updated_at``). Every record passes ``validation.errors``.
+
+With ``v2`` (a share of families, 0 by default) some families are recorded on questionnaire version 2: their
+conferences before ``upgrade`` are carried from version 1 (``carried_from_version`` = 1, by the real
+migration's ``carry``), the later ones answer every version 2 question (attendance and quorum, who dissented,
+escalations directed and resolved, adjournments, plans ending without a conference, 'multiple' categories,
+fathers' parental responsibility and exclusion, the Working Together questions). The rest stay version 1, so
+every period holds all three kinds. With ``v2`` 0 the random draws, and so the records, are as before.
 """
 
 from __future__ import annotations
 
+import importlib
 import random
 import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from cpchair.domain import dates
+from cpchair.domain import dates, rules
 from cpchair.domain.questionnaire import load
 
 # Weekdays chosen for the calendar-month edge cases (all are Monday–Friday).
@@ -37,12 +45,19 @@ def weekday_on_or_after(d: date) -> date:
     return d
 
 
+UPGRADE = date(2023, 10, 2)  # the generated service moved to questionnaire version 2 on this day
+
+
 class Generator:
-    def __init__(self, seed: int = 2024, start: date = date(2021, 4, 1), end: date = date(2025, 9, 30)) -> None:
+    def __init__(self, seed: int = 2024, start: date = date(2021, 4, 1), end: date = date(2025, 9, 30),
+                 v2: float = 0.0, upgrade: date = UPGRADE) -> None:  # fmt: skip
         self.rng = random.Random(seed)
         self.q = load(1)  # version 1 records (the format every release keeps reading)
+        self.q2 = load(2)
         self.start, self.end = start, end
         self.codes = {k: tuple(v) for k, v in self.q.codes.items()}
+        self.codes2 = {k: tuple(v) for k, v in self.q2.codes.items()}
+        self.v2, self.upgrade = v2, upgrade
 
     # -- small pieces -------------------------------------------------------------------------------------
     def uuid(self) -> str:
@@ -247,14 +262,177 @@ class Generator:
                 records.append(again)
                 still = []
             on_plan = still
+        if self.v2 and self.rng.random() < self.v2:
+            return self.version_2(records)
         return records
+
+    # -- questionnaire version 2 ---------------------------------------------------------------------------
+    def pick2(self, code_list: str, blank: float = 0.0) -> str | None:
+        return None if self.rng.random() < blank else self.rng.choice(self.codes2[code_list])
+
+    def version_2(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The family's conferences as a version 2 chair exports them: carried before the upgrade, asked after."""
+        carry = importlib.import_module("cpchair.storage.migrations.versions.0006_questionnaire_v2").carry
+        out: list[dict[str, Any]] = []
+        gone: set[str] = set()  # children whose plan ended without a conference
+        previous: dict[str, date] = {}  # child_key -> its last conference date before this one
+        reviews: dict[str, int] = {}
+        last_category: dict[str, str | None] = {}
+        for rec in records:
+            rec["children"] = [c for c in rec["children"] if c["child_key"] not in gone]
+            if not rec["children"]:
+                continue
+            held = date.fromisoformat(rec["conference_date"])
+            if held < self.upgrade:
+                new = carry(rec)
+                new.pop("expected_delivery_date", None)
+                for adult in new["adults"]:
+                    adult.pop("not_relevant_rationale", None)
+            else:
+                new = self.asked(rec, held, previous, reviews, last_category, gone)
+                if new is None:  # an adjourned initial conference: the family's story stops there
+                    out.append(self.adjourned_initial(rec))
+                    break
+            new["questionnaire_version"] = 2
+            out.append(new)
+            for c in new["children"]:
+                if held > previous.get(c["child_key"], date.min):
+                    previous[c["child_key"]] = held
+                last_category[c["child_key"]] = c["category"]
+        return out
+
+    def _v2_top(self, rec: dict[str, Any]) -> dict[str, Any]:
+        rng = self.rng
+        blanks = importlib.import_module("cpchair.storage.migrations.versions.0006_questionnaire_v2")
+        new = {**rec, **{k: v for k, v in blanks.TOP.items() if k != "expected_delivery_date"}}
+        new["carried_from_version"] = None
+        new["social_worker_attendance"] = rng.choices(self.codes2["csc_attendance"], weights=(70, 15, 6, 5, 4))[0]
+        new["team_manager_attendance"] = rng.choices(self.codes2["csc_attendance"], weights=(15, 10, 5, 5, 65))[0]
+        for key in ("lead_practitioner_role", "lead_practitioner_agency", "parent_advocacy", "chair_met_parents",
+                    "reports_shared_with_family", "family_network_meeting"):  # fmt: skip
+            new[key] = self.pick2(self.q2.field(key).codes, blank=0.15)
+        if new["quality"]["dissent"] in ("professional", "both"):
+            new["dissent_agencies"] = rng.sample(self.codes2["csc_or_agency"], rng.choice((1, 1, 2, 3)))
+        return new
+
+    def asked(self, rec, held, previous, reviews, last_category, gone) -> dict[str, Any] | None:
+        rng = self.rng
+        ctype = rec["conference_type"]
+        new = self._v2_top(rec)
+        if ctype == "pre_birth_initial":
+            new["weeks_before_edd"] = rng.randint(2, 30)
+        if ctype == "transfer_in":
+            new["transfer_notified_date"] = (held - timedelta(days=rng.randint(0, 25))).isoformat()
+        if ctype == "review":
+            key = rec["children"][0]["child_key"]
+            before = previous.get(key)
+            if before is None or before >= held:  # reconvened the same day: the conference before that one
+                before = held - timedelta(days=rng.randint(80, 190))
+            reviews[key] = reviews.get(key, 0) + 1
+            new["review_number"] = reviews[key]
+            new["previous_conference_date"] = before.isoformat()
+        adjourn = rng.random() < 0.06
+        if adjourn and ctype != "review":
+            return None
+        if adjourn:
+            new["adjourned"] = True
+            new["adjournment_reason"] = self.pick2("adjournment_reason")
+            new["reconvene_date"] = weekday_on_or_after(held + timedelta(days=14)).isoformat()
+        children = []
+        for c in rec["children"]:
+            kid = {**c, **importlib.import_module("cpchair.storage.migrations.versions.0006_questionnaire_v2").CHILD}
+            if adjourn:
+                kid["decision"] = "plan_continues"
+                kid["category"] = kid["category"] or last_category.get(kid["child_key"]) or "neglect"
+                kid["emotional_abuse_check"] = None
+            if kid["category"] == "multiple":
+                kid["category_components"] = rng.sample(self.codes2["category_component"], rng.choice((2, 2, 3)))
+            if ctype == "review" and kid["decision"] == "plan_continues":
+                was = last_category.get(kid["child_key"])
+                if was is not None and was != kid["category"] and rng.random() < 0.9:
+                    kid["category_changed_from"] = was
+            if ctype == "transfer_in" and kid["decision"] == "plan_started":
+                kid["original_plan_start_date"] = (held - timedelta(days=rng.randint(40, 400))).isoformat()
+            kid["child_seen"] = self.pick2("child_seen", blank=0.1)
+            kid["views_route"] = self.pick2("views_route", blank=0.1)
+            if kid["decision"] in ("plan_started", "plan_continues") and rng.random() < 0.05:
+                kid["plan_end_reason"] = self.pick2("plan_end_without_conference")
+                kid["plan_end_date"] = (held + timedelta(days=rng.randint(0, 90))).isoformat()
+                gone.add(kid["child_key"])
+            children.append(kid)
+        new["children"] = children
+        adults = []
+        for a in rec["adults"]:
+            adult = {
+                **a,
+                "parental_responsibility": self.pick2("yes_no_not_known", blank=0.2),
+                "lives_in_household": self.pick2("yes_no_not_known", blank=0.2),
+                "exclusion_reason": None,
+            }
+            if adult["invited"] and rng.random() < 0.06:
+                adult["attendance"] = "excluded_by_chair"
+                adult["exclusion_reason"] = self.pick2("exclusion_reason")
+            adults.append(adult)
+        new["adults"] = adults
+        professional = bool(new["dissent_agencies"])
+        escalations = []
+        for e in rec["escalations"]:
+            esc = {**e, "directed_at": self.pick2("csc_or_agency"), "from_dissent": professional and rng.random() < 0.5,
+                   "resolved_on": None, "outcome": None}  # fmt: skip
+            if esc["status"] == "resolved":
+                raised = date.fromisoformat(esc["raised_on"])
+                esc["resolved_on"] = (
+                    raised + timedelta(days=rng.choice((0, 3, 7, 8, 20, 28, 29, 60, 90, 91, 150)))
+                ).isoformat()
+                esc["outcome"] = self.pick2("escalation_outcome")
+            escalations.append(esc)
+        new["escalations"] = escalations
+        out = rules.normalise(new, self.q2)
+        out.pop("expected_delivery_date", None)
+        for adult in out["adults"]:
+            adult.pop("not_relevant_rationale", None)
+        return out
+
+    def adjourned_initial(self, rec: dict[str, Any]) -> dict[str, Any]:
+        """An initial conference adjourned: every child's decision 'Adjourned', no plan yet."""
+        new = self._v2_top(rec)
+        new["questionnaire_version"] = 2
+        new["adjourned"] = True
+        new["adjournment_reason"] = self.pick2("adjournment_reason")
+        held = date.fromisoformat(rec["conference_date"])
+        new["reconvene_date"] = weekday_on_or_after(held + timedelta(days=10)).isoformat()
+        blank_child = importlib.import_module("cpchair.storage.migrations.versions.0006_questionnaire_v2").CHILD
+        new["children"] = [{**c, **blank_child, "decision": "adjourned", "category": None, "plan_start_date": None,
+                            "emotional_abuse_check": None} for c in rec["children"]]  # fmt: skip
+        if rec["conference_type"] == "pre_birth_initial":
+            new["weeks_before_edd"] = 12
+        if rec["conference_type"] == "transfer_in":
+            new["transfer_notified_date"] = rec["conference_date"]
+        new["adults"] = [{**a, "parental_responsibility": None, "lives_in_household": None, "exclusion_reason": None}
+                         for a in rec["adults"]]  # fmt: skip
+        blank_escalation = {"from_dissent": False, "resolved_on": None, "outcome": None, "status": "open"}
+        new["escalations"] = [
+            {**e, **blank_escalation, "directed_at": self.pick2("csc_or_agency")} for e in rec["escalations"]
+        ]
+        out = rules.normalise(new, self.q2)
+        out.pop("expected_delivery_date", None)
+        for adult in out["adults"]:
+            adult.pop("not_relevant_rationale", None)
+        return out
 
 
 def generate(
-    count: int, *, seed: int = 2024, chairs: int = 3, start: date = date(2021, 4, 1), end: date = date(2025, 9, 30)
+    count: int,
+    *,
+    seed: int = 2024,
+    chairs: int = 3,
+    start: date = date(2021, 4, 1),
+    end: date = date(2025, 9, 30),
+    v2: float = 0.0,
 ) -> list[tuple[int, dict[str, Any]]]:
-    """At least ``count`` valid records as (chair index, record), families kept with one chair."""
-    gen = Generator(seed, start, end)
+    """At least ``count`` valid records as (chair index, record), families kept with one chair; ``v2`` the share
+    of families recorded on questionnaire version 2 (carried from version 1 before the upgrade)."""
+    gen = Generator(seed, start, end, v2=v2)
     out: list[tuple[int, dict[str, Any]]] = []
     while len(out) < count:
         chair = gen.rng.randrange(chairs)

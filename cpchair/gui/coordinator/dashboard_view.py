@@ -50,6 +50,7 @@ from cpchair.gui import theme, workers
 from cpchair.gui.coordinator.chart_view import BarChart
 from cpchair.services import comparators
 from cpchair.services import dashboard as svc
+from cpchair.services.figures import FIRST_QUESTIONNAIRE_NOTE
 
 PERIOD, OVER_TIME, BY_CHAIR = "period", "over_time", "by_chair"
 VIEWS = ((PERIOD, "Whole period"), (OVER_TIME, "Over time (by month; fathers by quarter)"), (BY_CHAIR, "By chair"))
@@ -141,6 +142,10 @@ class FigureCard(QFrame):
             self.national.setText(lead + "; ".join(c.text for c in comps) + (" (dashed line)." if england else "."))
         self.title.setToolTip(fig.question)
         notes = list(fig.notes)
+        if fig.coverage is not None:  # a version 2 figure: how many records could be counted, said with numbers
+            c = fig.coverage
+            notes = [svc.coverage_sentence(f"{c.n:,}", f"{c.d:,}", fig.coverage_unit)]
+            notes += [n for n in fig.notes if n != FIRST_QUESTIONNAIRE_NOTE]  # (it points to a line not shown here)
         if any(0 < m.d < SMALL_BASE for r in fig.rows for m in r.measures):
             notes.append("* a percentage of fewer than 10.")
         self.note.setText(" ".join(notes))
@@ -234,7 +239,7 @@ class FigureCard(QFrame):
         """Number columns as wide as their widest text, worked out here once.
 
         Why not ``ResizeToContents``: Qt then measures every cell again on each layout of the dashboard, and
-        with 23 cards a change to one card cost 0.1-0.2 s of layout on the GUI thread."""
+        with 23 cards (34 now) a change to one card cost 0.1-0.2 s of layout on the GUI thread."""
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         fm = self.table.fontMetrics()
