@@ -203,6 +203,10 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             self.list_page.view.setFocus()
+            if self.role == "coordinator":
+                from cpchair.gui.coordinator import preload
+
+                preload.start_soon()  # so that opening the workspace does not import it on the GUI thread
 
     def _ensure_conference_view(self):
         if self.conference_view is None:

@@ -119,9 +119,15 @@ class FigureCard(QFrame):
         for w in (self.title, self.headline, self.previous, self.national, self.chart, self.table, self.note):
             layout.addWidget(w)
         layout.addStretch(1)
+        self.headline.setText(CALCULATING)  # until its first figures arrive
+        for w in (self.previous, self.national, self.chart, self.table):
+            w.hide()
+        self.note.hide()
 
     def show_figure(self, fig: svc.FigureData, dash: svc.Dashboard, view: str) -> None:
         h = fig.headline
+        for w in (self.previous, self.chart, self.table):
+            w.show()
         self.title.setText(f"<b>{escape(fig.numbered_title)}</b>")
         self.headline.setText(
             f"<span style='font-size:15pt'><b>{_pct(h)}</b></span> {escape(fig.headline_label.lower())}: "
@@ -255,6 +261,15 @@ class FigureCard(QFrame):
         self.table.verticalHeader().setDefaultSectionSize(22)
 
 
+def _placeholder_title(key: str) -> str:
+    """A card's title before its first figures: "Fig 1. Time on plan" from the registry's sheet name."""
+    spec = next((spec for spec in svc.REGISTRY if spec.key == key), None)
+    if spec is None:
+        return ""
+    number, _, name = spec.sheet.partition(" ")
+    return f"Fig {number}. {name}" if number.isdigit() else spec.sheet
+
+
 def _short(label: str) -> str:
     """``Apr 2024`` → ``Apr 24`` so twelve months fit under a card's chart."""
     parts = label.split()
@@ -363,6 +378,7 @@ class DashboardView(QWidget):
         self._epoch = 0  # bumped by reload(): records read before it are out of date
         self._generation = 0  # bumped by every refresh(): only the latest request's result is shown
         self._running: _Relay | None = None
+        self._requested = False  # a calculation is asked for and not yet started (see _start_when_idle)
 
         self.preset = QComboBox()
         self.preset.setAccessibleName("Period")
@@ -403,13 +419,18 @@ class DashboardView(QWidget):
         bar.addStretch(1)
 
         # The cards are made, and later filled, a few at a time between events (``_pump_step``): doing all 23
-        # at once held the GUI thread for 0.2-0.5 s, a visible freeze.
+        # at once held the GUI thread for 0.2-0.5 s, a visible freeze. The worker never runs meanwhile (see
+        # ``_start_when_idle``).
         self.cards: dict[str, FigureCard] = {}
         self._to_build = list(svc.FIGURE_KEYS)
         self._to_fill: list[str] = []
         self._fill_view = PERIOD
         self._announce = False  # say "refreshed" (and hide "Calculating…") once the cards are filled
+        # single shot, started again at the end of each step: a repeating 0 ms timer is due again from the
+        # start of its step, so it ran before any other timer that fell due during the step (two steps
+        # back to back between a 10 ms timer's ticks, and the window's own timers pushed back likewise)
         self._pump = QTimer(self)
+        self._pump.setSingleShot(True)
         self._pump.setInterval(0)
         self._pump.timeout.connect(self._pump_step)
         grid_host = QWidget()
@@ -491,8 +512,8 @@ class DashboardView(QWidget):
         self.summary.setText(
             f"Calculating the figures from {dates.format_uk(period_from)} to {dates.format_uk(period_to)}…"
         )
-        if self._running is None:
-            self._start()
+        self._requested = True
+        self._start_when_idle()
 
     def reload(self) -> None:
         """Read the merged records again (after a merge or a resolved conflict), then refresh."""
@@ -502,36 +523,57 @@ class DashboardView(QWidget):
 
     def is_calculating(self) -> bool:
         """True while figures are calculated or the cards are still being made or filled."""
-        return self._running is not None or bool(self._to_build or self._to_fill) or self._announce
+        return self._running is not None or self._requested or self._pumping() or self._announce
+
+    def _pumping(self) -> bool:
+        return bool(self._to_build or (self._to_fill and self.dashboard is not None))
+
+    def _start_when_idle(self) -> None:
+        """Start the calculation asked for, unless one is running (``_finished`` starts it) or cards are being
+        made or filled (the pump's last step starts it).
+
+        Why wait for the cards: while the worker runs Python (parsing records, counting), every step of the
+        GUI thread into Python waits for the GIL, so making or filling cards beside it took several times as
+        long, with pauses of 60-150 ms while the view opened. Made first (a few tenths of a second), they cost
+        only their own time; the calculation, seconds long, starts right after.
+        """
+        if self._requested and self._running is None and not self._pumping():
+            self._start()
 
     def _pump_step(self) -> None:
         """Make, then fill, cards for at most ``STEP_BUDGET_S`` of GUI time, then let events (and paints) run."""
         start = time.perf_counter()
-        while time.perf_counter() - start < STEP_BUDGET_S:
+        while time.perf_counter() - start < STEP_BUDGET_S or not self._pumping():
             if self._to_build:
                 key = self._to_build.pop(0)
                 index = len(self.cards)
-                self.cards[key] = FigureCard(key)
-                self._grid.addWidget(self.cards[key], index // 2, index % 2)
+                card = self.cards[key] = FigureCard(key)
+                card.title.setText(f"<b>{escape(_placeholder_title(key))}</b>")
+                self._grid.addWidget(card, index // 2, index % 2)
+                card.ensurePolished()  # styled here, in this step, not all at once when the cards are shown
             elif self._to_fill and self.dashboard is not None:
                 key = self._to_fill.pop(0)
                 card = self.cards[key]
+                laid_out = not card.chart.isHidden() and card.chart.width() > 1
                 card.show_figure(self.dashboard.figure(key), self.dashboard, self._fill_view)
-                if card.chart.width() > 1:  # shown before: draw it now, in this step, not in the final repaint
+                if laid_out:  # shown before: draw it now, in this step, not in the final repaint
                     card.chart.render_now()
             else:
                 self._to_fill.clear()
                 self._pump.stop()
-                if self.dashboard is not None or self._running is None:
-                    # one repaint of the cards, not one per step (and none of empty cards while calculating)
-                    self.scroll.widget().setUpdatesEnabled(True)
-                if self._announce and self._running is None:
+                # one repaint of the cards, not one per step
+                self.scroll.widget().setUpdatesEnabled(True)
+                if self._requested:  # asked for while the cards were made or filled
+                    self._start_when_idle()
+                elif self._announce and self._running is None:
                     self._announce = False
                     self.busy.hide()
                     self.refreshed.emit()
                 return
+        self._pump.start()  # the next step, after the events (and timers) that came due during this one
 
     def _start(self) -> None:
+        self._requested = False
         period_from, period_to = self.period()
         relay = _Relay(self)  # owned by the view: the worker dropping its reference must not delete it there
         relay.done.connect(self._finished)
@@ -550,7 +592,7 @@ class DashboardView(QWidget):
         if outcome.epoch == self._epoch and outcome.records is not None:
             self._records = outcome.records
         if outcome.generation != self._generation:
-            self._start()  # the coordinator changed something meanwhile: calculate what is chosen now
+            self._start_when_idle()  # the coordinator changed something meanwhile: calculate what is chosen now
             return
         if outcome.error is not None:
             self.busy.hide()
