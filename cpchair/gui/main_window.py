@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
                     self._select_nav(self.current_page())
                     return
                 self.store = store
-                self.coordinator_page = CoordinatorWorkspace(self.db, self, store=store)
+                self.coordinator_page = CoordinatorWorkspace(self.db, self, store=store, today=self._today)
                 self.stack.addWidget(self.coordinator_page)
             page = self.coordinator_page
         else:
@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
             if self.role == "coordinator":
                 from cpchair.gui.coordinator import preload
 
-                preload.start_soon()  # so that opening the workspace does not import it on the GUI thread
+                preload.start_soon(self)  # so that opening the workspace does not import it on the GUI thread
 
     def _ensure_conference_view(self):
         if self.conference_view is None:

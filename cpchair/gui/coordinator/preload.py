@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from cpchair.gui import workers
 
@@ -24,9 +24,15 @@ MODULES = ("cpchair.gui.coordinator.workspace",)  # imports every view of the wo
 DELAY_MS = 1000  # after the window's first paint and the conference list's first page
 
 
-def start_soon() -> None:
-    """Import the workspace's modules in a worker thread in ``DELAY_MS`` (quitting waits for it)."""
-    QTimer.singleShot(DELAY_MS, lambda: workers.start(_import, name="coordinator-preload"))
+def start_soon(window: QObject) -> None:
+    """Import the workspace's modules in a worker thread in ``DELAY_MS``. The timer is the window's, so
+    quitting stops it (``workers.stop_timers``) and then waits for the thread if it started."""
+    timer = QTimer(window)
+    timer.setSingleShot(True)
+    timer.setInterval(DELAY_MS)
+    timer.timeout.connect(lambda: workers.start(_import, name="coordinator-preload"))
+    timer.timeout.connect(timer.deleteLater)
+    timer.start()
 
 
 def _import() -> None:
