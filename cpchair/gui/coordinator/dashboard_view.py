@@ -58,6 +58,7 @@ THIS_YEAR, LAST_YEAR, CUSTOM = "this_year", "last_year", "custom"
 ALL_CHAIRS = "All chairs"
 CALCULATING = "Calculating…"
 STEP_BUDGET_S = 0.012  # GUI time spent making or filling cards before letting other events run
+WORKER_DELAY_MS = 50  # from asking for figures to starting the worker (see _start)
 WORKER_SWITCH_S = 0.001  # the GIL turn asked of the worker thread (Python's default is 0.005)
 
 log = logging.getLogger(__name__)
@@ -439,10 +440,10 @@ class DashboardView(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self._grid = grid
-        grid_host.setUpdatesEnabled(False)  # painted once the first figures are in (see _pump_step)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(grid_host)
+        self._hold_paint()  # painted once the cards are made (see _pump_step)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -561,8 +562,7 @@ class DashboardView(QWidget):
             else:
                 self._to_fill.clear()
                 self._pump.stop()
-                # one repaint of the cards, not one per step
-                self.scroll.widget().setUpdatesEnabled(True)
+                self.scroll.setUpdatesEnabled(True)  # one repaint of the cards and the scroll bar, not one per step
                 if self._requested:  # asked for while the cards were made or filled
                     self._start_when_idle()
                 elif self._announce and self._running is None:
@@ -571,6 +571,14 @@ class DashboardView(QWidget):
                     self.refreshed.emit()
                 return
         self._pump.start()  # the next step, after the events (and timers) that came due during this one
+
+    def _hold_paint(self) -> None:
+        """No painting of the scroll area (cards, scroll bar, frame) until the pump has made or filled them all.
+
+        Why the whole scroll area and not only the cards: each step changes the cards' heights, so the grid's
+        size and the scroll bar's range, and the styled scroll bar and the viewport then repainted themselves
+        and the tab page under them after every step (10-20 ms each time)."""
+        self.scroll.setUpdatesEnabled(False)
 
     def _start(self) -> None:
         self._requested = False
@@ -581,9 +589,9 @@ class DashboardView(QWidget):
         outcome = _Outcome(self._generation, self._epoch)
         args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData(), self._today,
                 self.local)  # fmt: skip
-        # started at the next turn of the event loop: while the view is being built (or the GUI is busy with
-        # whatever asked), a worker already parsing records would slow every Qt call down (the GIL)
-        QTimer.singleShot(0, lambda: workers.start(_run, relay, args, name="dashboard"))
+        # started a moment later: the "Calculating…" it shows takes two turns of the event loop to be laid out
+        # and painted, and beside a worker already parsing records (the GIL) that repaint took three times as long
+        QTimer.singleShot(WORKER_DELAY_MS, lambda: workers.start(_run, relay, args, name="dashboard"))
 
     def _finished(self, outcome: _Outcome) -> None:
         relay, self._running = self._running, None
@@ -636,5 +644,5 @@ class DashboardView(QWidget):
             )
         self._fill_view = self.view.currentData()
         self._to_fill = [fig.key for fig in dash.figures]
-        self.scroll.widget().setUpdatesEnabled(False)
+        self._hold_paint()
         self._pump.start()

@@ -20,7 +20,8 @@ from cpchair.gui import workers
 
 log = logging.getLogger(__name__)
 
-MODULES = ("cpchair.gui.coordinator.workspace",)  # imports every view of the workspace and their services
+#: the workspace imports every view of it and their services; ``gui.app`` opens the merged store
+MODULES = ("cpchair.gui.coordinator.workspace", "cpchair.gui.app")
 DELAY_MS = 1000  # after the window's first paint and the conference list's first page
 
 

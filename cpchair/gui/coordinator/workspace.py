@@ -20,7 +20,8 @@ from cpchair.gui.coordinator.dashboard_view import DashboardView
 from cpchair.gui.coordinator.merge_panel import MergePanel
 
 
-#: the tabs after the dashboard, in order: made one per turn of the event loop after the view opens
+#: the tabs after the dashboard, in the order they are made: one per turn of the event loop once the dashboard
+#: shows its first figures
 PAGES = (
     ("conflicts", "C&onflicts"),
     ("merge", "&Merge exports"),
@@ -32,8 +33,9 @@ ORDER = ("merge", "conflicts", "comparators", "chairs")  # their order on the ta
 
 class CoordinatorWorkspace(QWidget):
     """The tabs. Only the dashboard is made with the workspace; each other tab is made at a later turn of the
-    event loop (or at once when chosen or asked for), because making all five at once, with their reads of
-    the store, held the GUI thread for a third of the pause the coordinator saw when the view opened."""
+    event loop once the dashboard shows its first figures (or at once when chosen or asked for), because
+    making all five at once, with their reads of the store, held the GUI thread for a third of the pause the
+    coordinator saw when the view opened, and making them while the cards were made doubled those turns."""
 
     def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None, store=None) -> None:
         """``db`` is this installation's database (settings); ``store`` the merged store, if not ``db``."""
@@ -54,6 +56,10 @@ class CoordinatorWorkspace(QWidget):
         self._maker = QTimer(self)
         self._maker.setSingleShot(True)
         self._maker.timeout.connect(self._make_next)
+        self.dashboard.refreshed.connect(self._first_figures)
+
+    def _first_figures(self) -> None:
+        self.dashboard.refreshed.disconnect(self._first_figures)
         self._maker.start()
 
     # --- the pages, made when first needed ------------------------------------------------------------------
