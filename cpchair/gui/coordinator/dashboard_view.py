@@ -395,6 +395,7 @@ class DashboardView(QWidget):
         self.chair = QComboBox()
         self.chair.setAccessibleName("Chair")
         self.chair.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "All chairs", names in full
+        self.chair.addItem(ALL_CHAIRS, None)  # the chairs' names come with the first figures
         self.view = QComboBox()
         self.view.setAccessibleName("Show")
         for key, label in VIEWS:

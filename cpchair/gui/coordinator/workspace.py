@@ -19,7 +19,6 @@ from cpchair.gui.coordinator.conflicts_view import ConflictsView
 from cpchair.gui.coordinator.dashboard_view import DashboardView
 from cpchair.gui.coordinator.merge_panel import MergePanel
 
-
 #: the tabs after the dashboard, in the order they are made: one per turn of the event loop once the dashboard
 #: shows its first figures
 PAGES = (
