@@ -15,7 +15,8 @@ app imports ``.pyc`` files while a checkout run with ``PYTHONDONTWRITEBYTECODE``
 again while the view opens. The share is merged with ``allow_unsigned`` (version 1 files are never signed)
 and the number merged is checked: the benchmark once measured an empty store without saying so.
 
-``--cards N`` repeats figures under new keys until the dashboard has N cards (other helpers add figures; the
+``--v2 F`` makes a share F of the generated families answer questionnaire version 2 (figures 24 on count only
+those). ``--cards N`` repeats figures under new keys until the dashboard has N cards (other helpers add figures; the
 pause must not grow with them). ``--trace`` profiles the GUI thread while the view opens (cProfile) and lists
 each gap over 40 ms. The limit is 100 ms for the longest pause (issue 12).
 
@@ -153,6 +154,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("n", nargs="?", type=int, default=20_000, help="merged conferences (20,000)")
     parser.add_argument("--cards", type=int, default=0, help="repeat figures until there are this many cards")
+    parser.add_argument("--v2", type=float, default=0.0, help="share of families on questionnaire version 2 (0)")
     parser.add_argument("--trace", action="store_true", help="profile the GUI thread while the view opens")
     args = parser.parse_args()
 
@@ -167,7 +169,7 @@ def main() -> int:
 
         share = tmp_path / "share"
         share.mkdir()
-        write_share(share, args.n)
+        write_share(share, args.n, v2=args.v2)
         db = open_database(tmp_path / "coordinator.sqlite")
         with db.session() as session:
             merged = merge_folder(session, share, allow_unsigned=True).added
