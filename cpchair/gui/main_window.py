@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
                     self._select_nav(self.current_page())
                     return
                 self.store = store
-                self.coordinator_page = CoordinatorWorkspace(self.db, self, store=store)
+                self.coordinator_page = CoordinatorWorkspace(self.db, self, store=store, today=self._today)
                 self.stack.addWidget(self.coordinator_page)
             page = self.coordinator_page
         else:
@@ -203,6 +203,10 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             self.list_page.view.setFocus()
+            if self.role == "coordinator":
+                from cpchair.gui.coordinator import preload
+
+                preload.start_soon(self)  # so that opening the workspace does not import it on the GUI thread
 
     def _ensure_conference_view(self):
         if self.conference_view is None:

@@ -89,9 +89,18 @@ class ChairsView(QWidget):
         self.enrol_button.clicked.connect(self.enrol_from_dialog)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.table.itemSelectionChanged.connect(self._selection)
-        self.refresh()
+        self._selection()
+        # read when first shown: the coordinator's view opens on the dashboard, and these reads (the
+        # installation key among them) were a quarter of the GUI thread's pause while it opened
+        self._loaded = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if not self._loaded:
+            self.refresh()
+        super().showEvent(event)
 
     def refresh(self) -> None:
+        self._loaded = True
         with self.store.session() as s:
             self.rows = enrolment.list_chairs(s)
         with self.db.session() as s:

@@ -58,6 +58,7 @@ THIS_YEAR, LAST_YEAR, CUSTOM = "this_year", "last_year", "custom"
 ALL_CHAIRS = "All chairs"
 CALCULATING = "Calculating…"
 STEP_BUDGET_S = 0.012  # GUI time spent making or filling cards before letting other events run
+WORKER_DELAY_MS = 50  # from asking for figures to starting the worker (see _start)
 WORKER_SWITCH_S = 0.001  # the GIL turn asked of the worker thread (Python's default is 0.005)
 
 log = logging.getLogger(__name__)
@@ -119,9 +120,15 @@ class FigureCard(QFrame):
         for w in (self.title, self.headline, self.previous, self.national, self.chart, self.table, self.note):
             layout.addWidget(w)
         layout.addStretch(1)
+        self.headline.setText(CALCULATING)  # until its first figures arrive
+        for w in (self.previous, self.national, self.chart, self.table):
+            w.hide()
+        self.note.hide()
 
     def show_figure(self, fig: svc.FigureData, dash: svc.Dashboard, view: str) -> None:
         h = fig.headline
+        for w in (self.previous, self.chart, self.table):
+            w.show()
         self.title.setText(f"<b>{escape(fig.numbered_title)}</b>")
         self.headline.setText(
             f"<span style='font-size:15pt'><b>{_pct(h)}</b></span> {escape(fig.headline_label.lower())}: "
@@ -255,6 +262,15 @@ class FigureCard(QFrame):
         self.table.verticalHeader().setDefaultSectionSize(22)
 
 
+def _placeholder_title(key: str) -> str:
+    """A card's title before its first figures: "Fig 1. Time on plan" from the registry's sheet name."""
+    spec = next((spec for spec in svc.REGISTRY if spec.key == key), None)
+    if spec is None:
+        return ""
+    number, _, name = spec.sheet.partition(" ")
+    return f"Fig {number}. {name}" if number.isdigit() else spec.sheet
+
+
 def _short(label: str) -> str:
     """``Apr 2024`` → ``Apr 24`` so twelve months fit under a card's chart."""
     parts = label.split()
@@ -363,6 +379,7 @@ class DashboardView(QWidget):
         self._epoch = 0  # bumped by reload(): records read before it are out of date
         self._generation = 0  # bumped by every refresh(): only the latest request's result is shown
         self._running: _Relay | None = None
+        self._requested = False  # a calculation is asked for and not yet started (see _start_when_idle)
 
         self.preset = QComboBox()
         self.preset.setAccessibleName("Period")
@@ -378,6 +395,7 @@ class DashboardView(QWidget):
         self.chair = QComboBox()
         self.chair.setAccessibleName("Chair")
         self.chair.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "All chairs", names in full
+        self.chair.addItem(ALL_CHAIRS, None)  # the chairs' names come with the first figures
         self.view = QComboBox()
         self.view.setAccessibleName("Show")
         for key, label in VIEWS:
@@ -403,13 +421,18 @@ class DashboardView(QWidget):
         bar.addStretch(1)
 
         # The cards are made, and later filled, a few at a time between events (``_pump_step``): doing all 23
-        # at once held the GUI thread for 0.2-0.5 s, a visible freeze.
+        # at once held the GUI thread for 0.2-0.5 s, a visible freeze. The worker never runs meanwhile (see
+        # ``_start_when_idle``).
         self.cards: dict[str, FigureCard] = {}
         self._to_build = list(svc.FIGURE_KEYS)
         self._to_fill: list[str] = []
         self._fill_view = PERIOD
         self._announce = False  # say "refreshed" (and hide "Calculating…") once the cards are filled
+        # single shot, started again at the end of each step: a repeating 0 ms timer is due again from the
+        # start of its step, so it ran before any other timer that fell due during the step (two steps
+        # back to back between a 10 ms timer's ticks, and the window's own timers pushed back likewise)
         self._pump = QTimer(self)
+        self._pump.setSingleShot(True)
         self._pump.setInterval(0)
         self._pump.timeout.connect(self._pump_step)
         grid_host = QWidget()
@@ -418,10 +441,10 @@ class DashboardView(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self._grid = grid
-        grid_host.setUpdatesEnabled(False)  # painted once the first figures are in (see _pump_step)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(grid_host)
+        self._hold_paint()  # painted once the cards are made (see _pump_step)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -491,8 +514,8 @@ class DashboardView(QWidget):
         self.summary.setText(
             f"Calculating the figures from {dates.format_uk(period_from)} to {dates.format_uk(period_to)}…"
         )
-        if self._running is None:
-            self._start()
+        self._requested = True
+        self._start_when_idle()
 
     def reload(self) -> None:
         """Read the merged records again (after a merge or a resolved conflict), then refresh."""
@@ -502,36 +525,64 @@ class DashboardView(QWidget):
 
     def is_calculating(self) -> bool:
         """True while figures are calculated or the cards are still being made or filled."""
-        return self._running is not None or bool(self._to_build or self._to_fill) or self._announce
+        return self._running is not None or self._requested or self._pumping() or self._announce
+
+    def _pumping(self) -> bool:
+        return bool(self._to_build or (self._to_fill and self.dashboard is not None))
+
+    def _start_when_idle(self) -> None:
+        """Start the calculation asked for, unless one is running (``_finished`` starts it) or cards are being
+        made or filled (the pump's last step starts it).
+
+        Why wait for the cards: while the worker runs Python (parsing records, counting), every step of the
+        GUI thread into Python waits for the GIL, so making or filling cards beside it took several times as
+        long, with pauses of 60-150 ms while the view opened. Made first (a few tenths of a second), they cost
+        only their own time; the calculation, seconds long, starts right after.
+        """
+        if self._requested and self._running is None and not self._pumping():
+            self._start()
 
     def _pump_step(self) -> None:
         """Make, then fill, cards for at most ``STEP_BUDGET_S`` of GUI time, then let events (and paints) run."""
         start = time.perf_counter()
-        while time.perf_counter() - start < STEP_BUDGET_S:
+        while time.perf_counter() - start < STEP_BUDGET_S or not self._pumping():
             if self._to_build:
                 key = self._to_build.pop(0)
                 index = len(self.cards)
-                self.cards[key] = FigureCard(key)
-                self._grid.addWidget(self.cards[key], index // 2, index % 2)
+                card = self.cards[key] = FigureCard(key)
+                card.title.setText(f"<b>{escape(_placeholder_title(key))}</b>")
+                self._grid.addWidget(card, index // 2, index % 2)
+                card.ensurePolished()  # styled here, in this step, not all at once when the cards are shown
             elif self._to_fill and self.dashboard is not None:
                 key = self._to_fill.pop(0)
                 card = self.cards[key]
+                laid_out = not card.chart.isHidden() and card.chart.width() > 1
                 card.show_figure(self.dashboard.figure(key), self.dashboard, self._fill_view)
-                if card.chart.width() > 1:  # shown before: draw it now, in this step, not in the final repaint
+                if laid_out:  # shown before: draw it now, in this step, not in the final repaint
                     card.chart.render_now()
             else:
                 self._to_fill.clear()
                 self._pump.stop()
-                if self.dashboard is not None or self._running is None:
-                    # one repaint of the cards, not one per step (and none of empty cards while calculating)
-                    self.scroll.widget().setUpdatesEnabled(True)
-                if self._announce and self._running is None:
+                self.scroll.setUpdatesEnabled(True)  # one repaint of the cards and the scroll bar, not one per step
+                if self._requested:  # asked for while the cards were made or filled
+                    self._start_when_idle()
+                elif self._announce and self._running is None:
                     self._announce = False
                     self.busy.hide()
                     self.refreshed.emit()
                 return
+        self._pump.start()  # the next step, after the events (and timers) that came due during this one
+
+    def _hold_paint(self) -> None:
+        """No painting of the scroll area (cards, scroll bar, frame) until the pump has made or filled them all.
+
+        Why the whole scroll area and not only the cards: each step changes the cards' heights, so the grid's
+        size and the scroll bar's range, and the styled scroll bar and the viewport then repainted themselves
+        and the tab page under them after every step (10-20 ms each time)."""
+        self.scroll.setUpdatesEnabled(False)
 
     def _start(self) -> None:
+        self._requested = False
         period_from, period_to = self.period()
         relay = _Relay(self)  # owned by the view: the worker dropping its reference must not delete it there
         relay.done.connect(self._finished)
@@ -539,9 +590,9 @@ class DashboardView(QWidget):
         outcome = _Outcome(self._generation, self._epoch)
         args = (self.db, outcome, self._records, period_from, period_to, self.chair.currentData(), self._today,
                 self.local)  # fmt: skip
-        # started at the next turn of the event loop: while the view is being built (or the GUI is busy with
-        # whatever asked), a worker already parsing records would slow every Qt call down (the GIL)
-        QTimer.singleShot(0, lambda: workers.start(_run, relay, args, name="dashboard"))
+        # started a moment later: the "Calculating…" it shows takes two turns of the event loop to be laid out
+        # and painted, and beside a worker already parsing records (the GIL) that repaint took three times as long
+        QTimer.singleShot(WORKER_DELAY_MS, lambda: workers.start(_run, relay, args, name="dashboard"))
 
     def _finished(self, outcome: _Outcome) -> None:
         relay, self._running = self._running, None
@@ -550,7 +601,7 @@ class DashboardView(QWidget):
         if outcome.epoch == self._epoch and outcome.records is not None:
             self._records = outcome.records
         if outcome.generation != self._generation:
-            self._start()  # the coordinator changed something meanwhile: calculate what is chosen now
+            self._start_when_idle()  # the coordinator changed something meanwhile: calculate what is chosen now
             return
         if outcome.error is not None:
             self.busy.hide()
@@ -594,5 +645,5 @@ class DashboardView(QWidget):
             )
         self._fill_view = self.view.currentData()
         self._to_fill = [fig.key for fig in dash.figures]
-        self.scroll.widget().setUpdatesEnabled(False)
+        self._hold_paint()
         self._pump.start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from cpchair.gui.coordinator.chairs_view import ChairsView
@@ -18,33 +19,104 @@ from cpchair.gui.coordinator.conflicts_view import ConflictsView
 from cpchair.gui.coordinator.dashboard_view import DashboardView
 from cpchair.gui.coordinator.merge_panel import MergePanel
 
+#: the tabs after the dashboard, in the order they are made: one per turn of the event loop once the dashboard
+#: shows its first figures
+PAGES = (
+    ("conflicts", "C&onflicts"),
+    ("merge", "&Merge exports"),
+    ("comparators", "Comparators (neigh&bours)"),
+    ("chairs", "Chairs and ke&ys"),
+)
+ORDER = ("merge", "conflicts", "comparators", "chairs")  # their order on the tab bar
+
 
 class CoordinatorWorkspace(QWidget):
+    """The tabs. Only the dashboard is made with the workspace; each other tab is made at a later turn of the
+    event loop once the dashboard shows its first figures (or at once when chosen or asked for), because
+    making all five at once, with their reads of the store, held the GUI thread for a third of the pause the
+    coordinator saw when the view opened, and making them while the cards were made doubled those turns."""
+
     def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None, store=None) -> None:
         """``db`` is this installation's database (settings); ``store`` the merged store, if not ``db``."""
         super().__init__(parent)
         self.db = db
         self.store = store if store is not None else db
         self.dashboard = DashboardView(self.store, today=today, local=db)
-        self.merge_panel = MergePanel(db, store=self.store)
-        self.conflicts = ConflictsView(self.store)
-        self.comparators = ComparatorsView(db)  # imported tables and the choice are this installation's
-        self.chairs = ChairsView(db, store=self.store)
+        self._views: dict[str, QWidget] = {}
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, "&Dashboard")
-        self.tabs.addTab(self.merge_panel, "&Merge exports")
-        self.tabs.addTab(self.conflicts, "C&onflicts")
-        self.tabs.addTab(self.comparators, "Comparators (neigh&bours)")
-        self.tabs.addTab(self.chairs, "Chairs and ke&ys")
+        labels = dict(PAGES)
+        for name in ORDER:
+            self.tabs.addTab(QWidget(), labels[name])  # a stand-in until the page is made
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._chosen)
+        self._maker = QTimer(self)
+        self._maker.setSingleShot(True)
+        self._maker.timeout.connect(self._make_next)
+        self.dashboard.refreshed.connect(self._first_figures)
 
-        self.merge_panel.merged.connect(self._after_merge)
-        self.conflicts.resolved.connect(lambda _pk: self.dashboard.reload())
-        self.conflicts.count_changed.connect(self._conflict_count)
-        self.comparators.changed.connect(self.dashboard.reload)
-        self._conflict_count(self.conflicts.table.rowCount())
+    def _first_figures(self) -> None:
+        self.dashboard.refreshed.disconnect(self._first_figures)
+        self._maker.start()
+
+    # --- the pages, made when first needed ------------------------------------------------------------------
+    @property
+    def merge_panel(self) -> MergePanel:
+        return self._page("merge")
+
+    @property
+    def conflicts(self) -> ConflictsView:
+        return self._page("conflicts")
+
+    @property
+    def comparators(self) -> ComparatorsView:
+        return self._page("comparators")
+
+    @property
+    def chairs(self) -> ChairsView:
+        return self._page("chairs")
+
+    def _make_next(self) -> None:
+        waiting = [name for name, _label in PAGES if name not in self._views]
+        if waiting:
+            self._page(waiting[0])
+        if len(waiting) > 1:
+            self._maker.start()
+
+    def _chosen(self, index: int) -> None:
+        if 0 < index <= len(ORDER):
+            self._page(ORDER[index - 1])  # chosen before it was made: made now
+
+    def _page(self, name: str):
+        view = self._views.get(name)
+        if view is not None:
+            return view
+        if name == "merge":
+            view = MergePanel(self.db, store=self.store)
+            view.merged.connect(self._after_merge)
+        elif name == "conflicts":
+            view = ConflictsView(self.store)
+            view.resolved.connect(lambda _pk: self.dashboard.reload())
+            view.count_changed.connect(self._conflict_count)
+        elif name == "comparators":
+            view = ComparatorsView(self.db)  # imported tables and the choice are this installation's
+            view.changed.connect(self.dashboard.reload)
+        else:
+            view = ChairsView(self.db, store=self.store)
+        self._views[name] = view
+        index = 1 + ORDER.index(name)
+        current, stand_in, text = self.tabs.currentIndex(), self.tabs.widget(index), self.tabs.tabText(index)
+        self.tabs.blockSignals(True)  # the coordinator stays on the tab they are on
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, view, text)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        stand_in.deleteLater()
+        if name == "conflicts":
+            self._conflict_count(view.table.rowCount())
+        return view
 
     def _after_merge(self, _summary: dict) -> None:
         self.chairs.refresh()  # "last file merged"
@@ -57,11 +129,4 @@ class CoordinatorWorkspace(QWidget):
 
     def show_tab(self, name: str) -> None:
         """``dashboard``, ``merge``, ``conflicts``, ``comparators`` or ``chairs``."""
-        widget = {
-            "dashboard": self.dashboard,
-            "merge": self.merge_panel,
-            "conflicts": self.conflicts,
-            "comparators": self.comparators,
-            "chairs": self.chairs,
-        }[name]
-        self.tabs.setCurrentWidget(widget)
+        self.tabs.setCurrentWidget(self.dashboard if name == "dashboard" else self._page(name))
