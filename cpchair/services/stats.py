@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cpchair.domain import dates, statistics
@@ -120,6 +120,11 @@ class ChairRecords:
     chair_id: str
     chair_name: str
     records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def count_records(session: Session) -> int:
+    """How many merged, non-deleted records the store holds (told while the report is worked out)."""
+    return session.execute(select(func.count()).select_from(conf_t)).scalar_one()
 
 
 def chairs(session: Session) -> list[tuple[str, str]]:
