@@ -236,3 +236,25 @@ def test_memory_does_not_grow_with_years_of_history_before_the_period(store, tmp
     assert peaks_big[_whole_history] > peaks_small[_whole_history] + margin[_whole_history]  # the test can fail
     for f in (_statistics, _dashboard):
         assert peaks_big[f] < peaks_small[f] + margin[f], (f.__name__, peaks_small[f], peaks_big[f])
+
+
+def test_the_store_hands_the_rows_over_in_the_order_along_its_index(store):
+    """Migration 0009: the order index, byte-wise on PostgreSQL as in Python; SQLite walks it with no sort of
+    the whole table (which would spill every record's text to a temporary file first)."""
+    from sqlalchemy import inspect, select, text
+
+    with store.session() as s:
+        bind = s.get_bind()
+        if bind.dialect.name == "postgresql":
+            (definition,) = s.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_merged_conference_order'")
+            ).one()
+            assert 'updated_at COLLATE "C"' in definition and 'id COLLATE "C"' in definition
+        else:
+            c = stats.conf_t.c
+            query = select(c.record).where(c.conference_date <= date(2025, 3, 31)).order_by(*stats.order_by(s))
+            sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(str(row[-1]) for row in s.execute(text("EXPLAIN QUERY PLAN " + sql)))
+            assert "ix_merged_conference_order" in plan and "TEMP B-TREE" not in plan
+        names = {ix["name"] for ix in inspect(bind).get_indexes("merged_conference")}
+        assert "ix_merged_conference_order" in names and "ix_merged_conference_date" not in names
