@@ -4,6 +4,10 @@ Why pure (no database, no Qt): the CLI, the coordinator's dashboard, the PDF rep
 show the very same figures, and the conformance vectors test them. One function, ``compute``, takes every
 merged, non-deleted record (the spec's §4 shape) and a period, and returns the exact ``cpchair stats
 --json`` shape. It makes one pass over the records, so 20,000 conferences take a fraction of a second.
+Its body is ``PeriodFigures``, an accumulator (``add`` a conference, then ``result``), so that one stream can
+feed several periods at once (the dashboard's months and chairs); ``compute_ordered`` takes a stream already
+in the §6.2 order and keeps a small state per child (``ChildHistory``) instead of every child's conferences,
+which is how a store of a million conferences is counted in bounded memory.
 
 This module is also the one home of the statistics' building blocks, so that every output uses the same
 arithmetic: ``pct`` (exact half-up rounding), the duration bands (``duration_band``, ``BAND_LABELS``),
