@@ -31,7 +31,9 @@ def _ties(records: list[tuple[int, dict]], rng: random.Random) -> list[tuple[int
     """Reviews held again with the same date AND the same updated_at, under another chair: only the id
     decides which is a child's latest conference (the last key of the §6.2 order)."""
     out = []
-    reviews = [rec for _chair, rec in records if rec["conference_type"] == "review"]
+    reviews = [
+        rec for _chair, rec in records if rec["conference_type"] == "review" and rec["questionnaire_version"] == 1
+    ]
     for rec in rng.sample(reviews, 40):
         again = json.loads(json.dumps(rec))
         again["id"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -43,10 +45,11 @@ def _ties(records: list[tuple[int, dict]], rng: random.Random) -> list[tuple[int
 
 @pytest.fixture(scope="module")
 def generated_share(tmp_path_factory):
-    """Three chairs' exports of generated families; a fifth of the conferences filed by another chair than
-    the rest of their family (a child's conferences spread across chairs), and forty ties of the order."""
+    """Three chairs' exports of generated families (a third on questionnaire version 2); a fifth of the
+    conferences filed by another chair than the rest of their family (a child's conferences spread across
+    chairs), and forty ties of the order."""
     rng = random.Random(11)
-    records = generate(2500, seed=23, chairs=3)
+    records = generate(2500, seed=23, chairs=3, v2=0.3)  # version 1, carried and version 2 families
     records = [(rng.randrange(3) if rng.random() < 0.2 else chair, rec) for chair, rec in records]
     records += _ties(records, rng)
     folder = tmp_path_factory.mktemp("streamed")
