@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from cpchair.reports.service_report import write_report
     from cpchair.reports.suppression import disclosure
     from cpchair.reports.workbook import write_workbook
-    from cpchair.services import comparators, dashboard
+    from cpchair.services import comparators, dashboard, stats
 
     chosen = period(args, "report")
     if chosen is None:
@@ -53,22 +53,25 @@ def run(args: argparse.Namespace) -> int:
     progress("Reading the merged conferences…")
     try:
         with opened_stores() as (local, store):
-            with store.session() as session:
-                records, chair_of = dashboard.merged_records(session)
             with local.session() as session:
                 table = comparators.load_table(session)  # comparators are this installation's, as settings
                 service_name = settings.get(session, "service_name")
                 logo_path = settings.get(session, "logo_path")
+            with store.session() as session:
+                names = dashboard.chair_names(stats.chair_display_names(session))
+                if args.chair and args.chair not in names:
+                    progress.done()
+                    known = ", ".join(names) or "none yet"
+                    print(f"cpchair report: no merged conferences from a chair called {args.chair!r} "
+                          f"(chairs: {known}).", file=sys.stderr)  # fmt: skip
+                    return 2
+                progress(f"Calculating the figures for {stats.count_records(session):,} conferences…")
+                # one pass over the store in the §6.2 order: memory follows the children, not the conferences
+                dash = dashboard.load_dashboard(session, period_from, period_to, chair=args.chair,
+                                                comparator_table=table)  # fmt: skip
     finally:
         progress.done()
-    if args.chair and args.chair not in set(chair_of.values()):
-        known = ", ".join(dashboard.chair_names(chair_of)) or "none yet"
-        print(f"cpchair report: no merged conferences from a chair called {args.chair!r} (chairs: {known}).",
-              file=sys.stderr)  # fmt: skip
-        return 2
     try:
-        progress(f"Calculating the figures for {len(records):,} conferences…")
-        dash = dashboard.build(records, chair_of, period_from, period_to, chair=args.chair, comparator_table=table)
         dis = disclosure(dash, on=not args.no_suppress)
         progress("Writing the report PDF…")
         pdf = write_report(args.output, dash, disclosed=dis, service_name=service_name, logo_path=logo_path)

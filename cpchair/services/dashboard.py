@@ -16,8 +16,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from cpchair.domain import comparators as comparators_domain
-from cpchair.domain import dates, statistics
-from cpchair.services.buckets import ChairLine, Point, by_chair, chair_names, months, over_time, quarters
+from cpchair.domain import dates
+from cpchair.errors import CpchairError
+from cpchair.gcpause import paused_gc
+from cpchair.services.buckets import ChairLine, Point, chair_names, months, quarters
+from cpchair.services.dashboard_feed import DashboardFeed, a_year_earlier, by_chair, feed_records, over_time
 from cpchair.services.figures import (
     BUCKETS,
     FIGURE_KEYS,
@@ -34,8 +37,9 @@ from cpchair.services.stats import default_period as stats_default_period
 
 __all__ = [
     "BUCKETS", "FIGURE_KEYS", "MONTH", "QUARTER", "REGISTRY", "ChairLine", "Dashboard", "FigureData", "Measure",
-    "Point", "Row", "build", "by_chair", "chair_names", "coverage_sentence", "default_period", "figures",
-    "load_dashboard", "merged_records", "months", "only_chair", "over_time", "previous_reporting_year", "quarters",
+    "Point", "Row", "a_year_earlier", "build", "by_chair", "chair_names", "coverage_sentence", "default_period",
+    "figures", "load_dashboard", "merged_records", "months", "only_chair", "over_time", "previous_reporting_year",
+    "quarters",
 ]  # fmt: skip
 
 
@@ -77,11 +81,6 @@ def previous_reporting_year(today: date | None = None) -> tuple[date, date]:
     return dates.reporting_year(start - timedelta(days=1))
 
 
-def a_year_earlier(period_from: date, period_to: date) -> tuple[date, date]:
-    """The same dates a year before (29 February becomes 28 February), for "this year beside last year"."""
-    return dates.add_months(period_from, -12), dates.add_months(period_to, -12)
-
-
 def only_chair(records: Iterable[dict], chair_of: dict[str, str], chair: str | None) -> list[dict]:
     return [r for r in records if chair is None or chair_of.get(r["id"]) == chair]
 
@@ -97,40 +96,56 @@ def build(
     today: date | None = None,
     comparator_table: comparators_domain.ComparatorTable | None = None,
 ) -> Dashboard:
-    """The whole dashboard for a period (optionally one chair's conferences only), from merged records."""
-    if period_from > period_to:
-        from cpchair.errors import CpchairError
-
-        raise CpchairError(
-            f"The period starts on {dates.format_uk(period_from)}, after it ends on {dates.format_uk(period_to)}: "
-            "choose a start date on or before the end date."
-        )
-    mine = only_chair(records, chair_of, chair)
-    # a child's history is read over every chair's records, even when one chair's figures are shown
-    facts = statistics.child_facts(records, period_to)
-    stats = statistics.compute(mine, period_from, period_to, today=today, facts=facts)
-    dash = Dashboard(period_from, period_to, chair, chair_names(chair_of), stats, figures(stats))
-    prev_from, prev_to = a_year_earlier(period_from, period_to)
-    prev_stats = statistics.compute(mine, prev_from, prev_to, today=today, facts=facts)
-    dash.previous_from, dash.previous_to = prev_from, prev_to
-    dash.previous = {f.key: f for f in figures(prev_stats)}
-    dash.comparisons = comparators_domain.comparisons_for(dash.figures, period_from, period_to, comparator_table)
-    if with_series:
-        dash.over_time = over_time(mine, period_from, period_to, today=today, facts=facts)
-        dash.by_chair = by_chair(records, chair_of, period_from, period_to, today=today, facts=facts)
-    return dash
+    """The whole dashboard for a period (optionally one chair's conferences only), from merged records held
+    in memory: sorted into the §6.2 order and fed to the same ``DashboardFeed`` as ``load_dashboard``."""
+    feed = _feed(period_from, period_to, chair, with_series, today)
+    feed_records(feed, records, chair_of)
+    return _dashboard(feed, chair_names(chair_of), comparator_table)
 
 
 def load_dashboard(
     session, period_from: date, period_to: date, chair: str | None = None, with_series: bool = True,
-    *, today: date | None = None,
+    *, today: date | None = None, comparator_table: comparators_domain.ComparatorTable | None = None,
 ) -> Dashboard:  # fmt: skip
-    """The dashboard from the coordinator's merged database, with the comparators chosen in its settings."""
+    """The dashboard from the coordinator's merged store, in one pass over its records in the §6.2 order
+    (``stats.records_in_order``): memory follows the number of children and the period's buckets, not the
+    number of conferences. The comparators are the store's settings' unless given (``cpchair report``
+    takes this installation's)."""
     from cpchair.services import comparators
+    from cpchair.services import stats as stats_service
 
-    records, chair_of = merged_records(session)
-    table = comparators.load_table(session)
-    return build(records, chair_of, period_from, period_to, chair, with_series, today=today, comparator_table=table)
+    feed = _feed(period_from, period_to, chair, with_series, today)
+    names = stats_service.chair_display_names(session)
+    with paused_gc():  # parsed JSON holds no cycles: reference counting frees each record after its turn
+        for rec, chair_id in stats_service.records_in_order(session, period_to, full_from=feed.earliest):
+            feed.add(rec, names.get(chair_id))
+    table = comparator_table if comparator_table is not None else comparators.load_table(session)
+    return _dashboard(feed, chair_names(names), table)
+
+
+def _feed(
+    period_from: date, period_to: date, chair: str | None, with_series: bool, today: date | None
+) -> DashboardFeed:
+    if period_from > period_to:
+        raise CpchairError(
+            f"The period starts on {dates.format_uk(period_from)}, after it ends on {dates.format_uk(period_to)}: "
+            "choose a start date on or before the end date."
+        )
+    return DashboardFeed(period_from, period_to, chair, with_series, today=today)
+
+
+def _dashboard(
+    feed: DashboardFeed, chairs: list[str], comparator_table: comparators_domain.ComparatorTable | None
+) -> Dashboard:
+    got = feed.results(chairs)
+    dash = Dashboard(feed.period_from, feed.period_to, feed.chair, chairs, got.stats, figures(got.stats))
+    dash.previous_from, dash.previous_to = got.previous_from, got.previous_to
+    dash.previous = {f.key: f for f in figures(got.previous)}
+    dash.comparisons = comparators_domain.comparisons_for(
+        dash.figures, feed.period_from, feed.period_to, comparator_table
+    )
+    dash.over_time, dash.by_chair = got.over_time, got.by_chair
+    return dash
 
 
 def merged_records(session) -> tuple[list[dict], dict[str, str]]:
@@ -142,10 +157,9 @@ def merged_records(session) -> tuple[list[dict], dict[str, str]]:
 
     records: list[dict] = []
     chair_of: dict[str, str] = {}
-    seen: dict[str, int] = {}
+    names = stats_service.chair_display_names(session)
     for group in stats_service.records_by_chair(session).values():
-        seen[group.chair_name] = seen.get(group.chair_name, 0) + 1
-        name = group.chair_name if seen[group.chair_name] == 1 else f"{group.chair_name} ({seen[group.chair_name]})"
+        name = names[group.chair_id]
         for r in group.records:
             records.append(r)
             chair_of[r["id"]] = name

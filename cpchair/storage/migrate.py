@@ -21,11 +21,11 @@ from sqlalchemy import Engine, inspect, text
 from cpchair.errors import DatabaseError, DatabaseTooNew
 
 #: The newest migration in ``migrations/versions``; a test checks it against Alembic's own view.
-HEAD = "0003"
+HEAD = "0009"
 #: The advisory lock key of "migrating the merged store" (any constant shared by every cpchair release).
 MIGRATION_LOCK = 0x63706368_0001
 #: Every revision this release knows, oldest first.
-KNOWN = ("0001", "0002", "0004", "0006", "0007", "0008", "0003")  # in the order they run
+KNOWN = ("0001", "0002", "0004", "0006", "0007", "0008", "0003", "0009")  # in the order they run
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -110,7 +110,8 @@ class MergedConference(Base):
     export_id: Mapped[str] = mapped_column(String(36))
     record: Mapped[str] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_merged_conference_date", "conference_date"),)
+    # the §6.2 order the statistics read in (migration 0009; on PostgreSQL its text columns COLLATE "C")
+    __table_args__ = (Index("ix_merged_conference_order", "conference_date", "updated_at", "id"),)
 
 
 class MergedDeletion(Base):
