@@ -113,8 +113,10 @@ def load_dashboard(
     takes this installation's)."""
     from cpchair.services import comparators
     from cpchair.services import stats as stats_service
+    from cpchair.storage.db import begin_snapshot
 
     feed = _feed(period_from, period_to, chair, with_series, today)
+    begin_snapshot(session)  # the names and the records as of one moment: before a merge or after it, never half
     names = stats_service.chair_display_names(session)
     with paused_gc():  # parsed JSON holds no cycles: reference counting frees each record after its turn
         for rec, chair_id in stats_service.records_in_order(session, period_to, full_from=feed.earliest):
@@ -154,9 +156,11 @@ def merged_records(session) -> tuple[list[dict], dict[str, str]]:
     Chairs are told apart by id; two chairs who share a display name are shown as "Name" and "Name (2)".
     """
     from cpchair.services import stats as stats_service
+    from cpchair.storage.db import begin_snapshot
 
     records: list[dict] = []
     chair_of: dict[str, str] = {}
+    begin_snapshot(session)  # the names and the records as of one moment (see load_dashboard)
     names = stats_service.chair_display_names(session)
     for group in stats_service.records_by_chair(session).values():
         name = names[group.chair_id]

@@ -101,6 +101,24 @@ def begin_write(session: Session) -> None:
         session.execute(text("BEGIN IMMEDIATE"))
 
 
+def begin_snapshot(session: Session) -> None:
+    """Start the session's next transaction so that all of its reads see one state of the store.
+
+    Why: the dashboard reads the chairs' names, then streams the records; a merge committed in between would
+    otherwise give records of a chair not yet named, or figures from after the merge beside names from before
+    it. SQLite: a deferred ``BEGIN`` takes its snapshot at the first read and keeps it until the transaction
+    ends (WAL mode; Python's sqlite3 module starts no transaction for a read by itself). PostgreSQL:
+    ``REPEATABLE READ``, one snapshot for the whole transaction. Nothing to do once a transaction is open.
+    """
+    if session.in_transaction():
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        session.execute(text("BEGIN"))
+    elif dialect == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def describe_error(exc: BaseException) -> str:
     """A database failure in words a chair can act on (the driver's text carries SQL and values, which mean
     nothing to them and may hold names). The form keeps what is on screen and tries again."""

@@ -172,3 +172,34 @@ def test_the_other_tabs_are_made_after_the_first_figures_or_at_once_when_chosen(
     page.show_tab("merge")
     assert page.merge_panel.isVisible() and page.merge_panel.folder.accessibleName() == "Shared export folder"
     _settled(qtbot, page.dashboard)
+
+
+def test_a_store_too_large_to_hold_is_streamed_at_every_choice_with_the_same_figures(qtbot, coordinator, db,
+                                                                                     monkeypatch):  # fmt: skip
+    """Above KEEP_IN_MEMORY merged conferences (a region's store on PostgreSQL) the dashboard keeps no records
+    between choices: each choice streams the store (memory that follows the children), and shows the same
+    figures as when the records are held."""
+    from cpchair.gui.coordinator import dashboard_view
+
+    monkeypatch.setattr(dashboard_view, "KEEP_IN_MEMORY", 100)  # the fixture's store holds 600
+    streamed: list[tuple] = []
+    real_load = dashboard_service.load_dashboard
+    monkeypatch.setattr(
+        dashboard_service, "load_dashboard", lambda s, *a, **k: streamed.append(a) or real_load(s, *a, **k)
+    )
+    window = coordinator
+    window.show_page("coordinator")
+    dash = window.coordinator_page.dashboard
+    _settled(qtbot, dash)
+    this_year = dashboard_service.default_period(TODAY)
+    assert dash._records[0] is None and len(streamed) == 1  # nothing held: the figures were streamed
+    monkeypatch.setattr(dashboard_service, "load_dashboard", real_load)
+    _assert_cards_show(dash, _expected(db, this_year, None))
+    monkeypatch.setattr(
+        dashboard_service, "load_dashboard", lambda s, *a, **k: streamed.append(a) or real_load(s, *a, **k)
+    )
+    dash.chair.setCurrentIndex(dash.chair.findText("Chair 3"))
+    _settled(qtbot, dash)
+    assert len(streamed) == 2 and streamed[-1][2] == "Chair 3"  # streamed again for the new choice
+    monkeypatch.setattr(dashboard_service, "load_dashboard", real_load)
+    _assert_cards_show(dash, _expected(db, this_year, "Chair 3"))

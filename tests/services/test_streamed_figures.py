@@ -261,3 +261,51 @@ def test_the_store_hands_the_rows_over_in_the_order_along_its_index(store):
             assert "ix_merged_conference_order" in plan and "TEMP B-TREE" not in plan
         names = {ix["name"] for ix in inspect(bind).get_indexes("merged_conference")}
         assert "ix_merged_conference_order" in names and "ix_merged_conference_date" not in names
+
+
+def test_a_merge_committed_while_the_dashboard_reads_is_not_half_seen(store, tmp_path, monkeypatch):
+    """The dashboard reads the chairs' names, then streams the records. A merge that commits between the two
+    (from another coordinator, on the shared store) must leave the figures as they were before it: names and
+    records from one moment, never a new chair's records without its name or half of a merge."""
+    import threading
+
+    records = generate(300, seed=31, chairs=2)
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, chair in ((first, 0), (second, 1)):
+        folder.mkdir()
+        mine = [rec for c, rec in records if c == chair]
+        (folder / f"c{chair}.json").write_text(json.dumps(export_document(mine, chair=chair)), "utf-8")
+    with store.session() as s:
+        merge.merge_folder(s, first, allow_unsigned=True)
+        s.commit()
+    period = (date(2021, 4, 1), date(2025, 9, 30))
+    with store.session() as s:
+        before = dashboard.load_dashboard(s, *period, today=date(2025, 10, 15))
+
+    real_names = stats.chair_display_names
+    merged_between = threading.Event()
+
+    def names_then_a_merge(session):
+        names = real_names(session)
+
+        def other_coordinator():
+            with store.session() as s:
+                assert merge.merge_folder(s, second, allow_unsigned=True).added > 0
+                s.commit()
+            merged_between.set()
+
+        t = threading.Thread(target=other_coordinator)
+        t.start()
+        t.join(60)
+        return names
+
+    monkeypatch.setattr(stats, "chair_display_names", names_then_a_merge)
+    with store.session() as s:
+        during = dashboard.load_dashboard(s, *period, today=date(2025, 10, 15))
+    assert merged_between.is_set()
+    assert repr(during) == repr(before)
+    monkeypatch.setattr(stats, "chair_display_names", real_names)
+    with store.session() as s:
+        after = dashboard.load_dashboard(s, *period, today=date(2025, 10, 15))
+    assert after.stats["conferences"]["total"] > before.stats["conferences"]["total"]
+    assert len(after.chairs) == 2 and len(before.chairs) == 1

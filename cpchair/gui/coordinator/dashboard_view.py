@@ -48,7 +48,7 @@ from cpchair.errors import CpchairError
 from cpchair.gcpause import paused_gc
 from cpchair.gui import theme, workers
 from cpchair.gui.coordinator.chart_view import BarChart
-from cpchair.services import comparators
+from cpchair.services import comparators, stats
 from cpchair.services import dashboard as svc
 from cpchair.services.figures import FIRST_QUESTIONNAIRE_NOTE
 
@@ -60,6 +60,11 @@ CALCULATING = "Calculating…"
 STEP_BUDGET_S = 0.012  # GUI time spent making or filling cards before letting other events run
 WORKER_DELAY_MS = 50  # from asking for figures to starting the worker (see _start)
 WORKER_SWITCH_S = 0.001  # the GIL turn asked of the worker thread (Python's default is 0.005)
+#: Up to this many merged conferences (about 11 KB each parsed: some 650 MB), the records are read once and kept
+#: between choices, so switching period or chair does not read the store again. A larger store (a region's
+#: years on PostgreSQL) is streamed at every choice instead (services.dashboard.load_dashboard, memory that
+#: follows the children): a little slower to switch, but never gigabytes.
+KEEP_IN_MEMORY = 60_000
 
 log = logging.getLogger(__name__)
 
@@ -301,15 +306,25 @@ def _calculate(db, outcome: _Outcome, cached, period_from: date, period_to: date
     try:
         kept = cached
         if kept is None:
-            with _records_out_of_cycle_collection(), db.session() as s:
-                records_read = svc.merged_records(s)
             with (local or db).session() as s:
-                kept = (*records_read, comparators.load_table(s))
+                table = comparators.load_table(s)
+            with db.session() as s:
+                held = stats.count_records(s) <= KEEP_IN_MEMORY
+            if held:
+                with _records_out_of_cycle_collection(), db.session() as s:
+                    kept = (*svc.merged_records(s), table)
+            else:
+                kept = (None, None, table)
         outcome.records = kept
         records, chair_of, table = kept
         with paused_gc():  # a full collection during the build held the GIL for 50-100 ms: the window froze
-            outcome.dashboard = svc.build(records, chair_of, period_from, period_to, chair, today=today,
-                                          comparator_table=table)  # fmt: skip
+            if records is None:  # a region's store: streamed at every choice, in memory that follows the children
+                with db.session() as s:
+                    outcome.dashboard = svc.load_dashboard(s, period_from, period_to, chair, today=today,
+                                                           comparator_table=table)  # fmt: skip
+            else:
+                outcome.dashboard = svc.build(records, chair_of, period_from, period_to, chair, today=today,
+                                              comparator_table=table)  # fmt: skip
     except CpchairError as exc:
         outcome.error = str(exc)
     except Exception:  # the thread must always report back, or the view would say "Calculating…" for ever
