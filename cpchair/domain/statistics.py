@@ -125,8 +125,9 @@ def conference_order(rec: Mapping[str, Any]) -> tuple[date, str, str]:
     return (as_date(rec["conference_date"]), rec.get("updated_at") or "", rec.get("id") or "")
 
 
-#: child_key -> (conference_date, updated_at, id, decision, plan_start_date) of its latest conference so far
-Latest = dict[str, tuple[date, str, str, str | None, Any]]
+#: child_key -> (conference_date, updated_at, id, decision, plan_start_date, plan_end_date) of its latest
+#: conference so far; ``plan_end_date`` (version 2) is the day a plan ended without another conference
+Latest = dict[str, tuple[date, str, str, str | None, Any, Any]]
 
 
 def note_latest(latest: Latest, rec: Mapping[str, Any], order: tuple[date, str, str] | None = None) -> None:
@@ -136,7 +137,7 @@ def note_latest(latest: Latest, rec: Mapping[str, Any], order: tuple[date, str, 
         key = child["child_key"]
         seen = latest.get(key)
         if seen is None or order > seen[:3]:
-            latest[key] = (*order, child["decision"], child.get("plan_start_date"))
+            latest[key] = (*order, child["decision"], child.get("plan_start_date"), child.get("plan_end_date"))
 
 
 def _median(values: list[int]) -> int | float | None:
@@ -190,14 +191,15 @@ class ChildState:
     "plans open at the end" figures read; ``chair`` the chair whose record that was (the dashboard's).
     """
 
-    __slots__ = ("last_date", "last_decision", "last_category", "last_start", "last_ended", "starts", "started",
-                 "reviews", "chair")  # fmt: skip
+    __slots__ = ("last_date", "last_decision", "last_category", "last_start", "last_end", "last_ended", "starts",
+                 "started", "reviews", "chair")  # fmt: skip
 
     def __init__(self) -> None:
         self.last_date: date | None = None
         self.last_decision: str | None = None
         self.last_category: Any = None
         self.last_start: Any = None  # plan_start_date as the record gives it (text or date)
+        self.last_end: Any = None  # plan_end_date of the latest conference (a plan ended without a conference)
         self.last_ended: date | None = None
         self.starts: tuple[str, ...] = ()  # start dates of plans on record (started or continued)
         self.started: tuple[str, ...] = ()  # start dates whose starting conference is on record
@@ -290,13 +292,14 @@ class ChildHistory:
                 state = children[key] = ChildState()
             out.append(state.step(order[0], child["decision"], child.get("plan_start_date"), child.get("category"),
                                   plan_decisions))  # fmt: skip
+            state.last_end = child.get("plan_end_date")
             state.chair = chair
         return out
 
-    def latest(self) -> Iterator[tuple[date, str, Any]]:
-        """Each child's latest conference so far: (date, decision, plan_start_date)."""
+    def latest(self) -> Iterator[tuple[date, str, Any, Any]]:
+        """Each child's latest conference so far: (date, decision, plan_start_date, plan_end_date)."""
         for s in self.children.values():
-            yield s.last_date, s.last_decision, s.last_start
+            yield s.last_date, s.last_decision, s.last_start, s.last_end
 
 
 def note_history(history: History, rec: Mapping[str, Any], order: tuple[date, str, str]) -> None:
@@ -336,20 +339,30 @@ def facts_of(history: History, plan_decisions: frozenset[str] | None = None) -> 
 
 
 def open_plans(
-    latest: Iterable[tuple[date, str | None, Any]], measured_at: date, plan_decisions: frozenset[str]
+    latest: Iterable[tuple[date, str | None, Any, Any]], measured_at: date, plan_decisions: frozenset[str]
 ) -> tuple[dict[str, int], int]:
     """The children on a plan at ``measured_at`` by time on it, and how many of them are overdue a review,
-    from each child's latest conference (date, decision, plan_start_date) on or before it."""
+    from each child's latest conference (date, decision, plan_start_date, plan_end_date) on or before it.
+
+    A plan the chair recorded as ended without another conference (version 2: ``plan_end_date`` on or before
+    ``measured_at``; the child moved away, was adopted, turned 18) is no longer open: counting it would keep the
+    child "on a plan" for ever and swell the long-plan bands. Version 1 records have no such date, so the
+    contract's vectors are unchanged."""
     bands = empty_bands()
     overdue = 0
-    for last_date, decision, start in latest:
-        if decision not in plan_decisions:
+    for last_date, decision, start, end in latest:
+        if decision not in plan_decisions or plan_ended_by(end, measured_at):
             continue
         if start is not None:
             bands[duration_band(as_date(start), measured_at)] += 1
         months = FIRST_REVIEW_MONTHS if decision == "plan_started" else LATER_REVIEW_MONTHS
         overdue += dates.add_months(last_date, months) < measured_at
     return bands, overdue
+
+
+def plan_ended_by(end: Any, day: date) -> bool:
+    """A plan recorded as ended without a conference (``plan_end_date``) had ended by ``day``."""
+    return end is not None and as_date(end) <= day
 
 
 # --- days, for what is timed in days (an escalation's resolution) ----------------------------------------
@@ -437,7 +450,7 @@ def compute(
             figures.add(rec, order, [facts.get((order[2], c["child_key"]), NO_FACTS) for c in rec["children"]])
     if history is not None:
         figures.settle(facts_of(history, figures.plan_decisions))
-    return figures.result(open_plans(((v[0], v[3], v[4]) for v in latest.values()), figures.measured_at,
+    return figures.result(open_plans(((v[0], v[3], v[4], v[5]) for v in latest.values()), figures.measured_at,
                                      figures.plan_decisions))  # fmt: skip
 
 

@@ -82,8 +82,8 @@ def time_on_plan(latest: Iterable[tuple], until: date) -> Measure | None:
     """
     plan_decisions = _plan_decisions()
     total = long = 0
-    for *_order, decision, start in latest:
-        if decision in plan_decisions and start is not None:
+    for *_order, decision, start, end in latest:
+        if decision in plan_decisions and start is not None and not statistics.plan_ended_by(end, until):
             total += 1
             long += _a_year_after(start) <= until
     return Measure.of(long, total) if total else None

@@ -40,7 +40,7 @@ from cpchair.services.buckets import (
 )
 from cpchair.services.figures import BUCKETS, FIGURE_KEYS, MONTH, QUARTER, Measure
 
-#: a child's latest conference so far in some chair's records: (date, decision, plan_start_date)
+#: a child's latest conference so far in some chair's records: (date, decision, plan_start_date, plan_end_date)
 Latest = dict[str, tuple[date, str, Any]]
 
 
@@ -128,7 +128,8 @@ class DashboardFeed:
             if latest is None:
                 latest = self.latest_by_chair[chair] = {}
             for child in rec["children"]:
-                latest[child["child_key"]] = (day, child["decision"], child.get("plan_start_date"))
+                latest[child["child_key"]] = (day, child["decision"], child.get("plan_start_date"),
+                                              child.get("plan_end_date"))  # fmt: skip
         if day < self.earliest:
             return
         if mine:
@@ -158,7 +159,7 @@ class DashboardFeed:
             self._next += 1
             checkpoints[self._next - 1][1]()
 
-    def _mine_latest(self) -> Iterator[tuple[date, str | None, Any]]:
+    def _mine_latest(self) -> Iterator[tuple[date, str | None, Any, Any]]:
         """Each child's latest conference so far in the records shown (all, or the chosen chair's)."""
         if self.chair is None:
             return self.history.latest()
@@ -212,9 +213,11 @@ class DashboardFeed:
         """
         out: dict[str, list[ChairLine]] = {k: [] for k in FIGURE_KEYS}
         measured_at = statistics.as_at(self.period_to, self.today)
-        own: dict[str | None, list[tuple[date, str | None, Any]]] = {}  # children whose latest is the chair's
+        own: dict[str | None, list[tuple[date, str | None, Any, Any]]] = {}  # children whose latest is the chair's
         for state in self.history.children.values():
-            own.setdefault(state.chair, []).append((state.last_date, state.last_decision, state.last_start))
+            own.setdefault(state.chair, []).append(
+                (state.last_date, state.last_decision, state.last_start, state.last_end)
+            )
         for chair in chair_list:
             figures = self.chairs.get(chair)
             if figures is None:

@@ -189,7 +189,8 @@ def expected_stats(records, start: date, end: date) -> dict:
     for entries in history.values():
         entries.sort(key=lambda e: (e[0], e[1], e[2]))
         last = entries[-1][3]
-        if last["decision"] in ("plan_started", "plan_continues"):
+        ended_without_conference = last.get("plan_end_date") and d(last["plan_end_date"]) <= end
+        if last["decision"] in ("plan_started", "plan_continues") and not ended_without_conference:
             open_bands[band_of(d(last["plan_start_date"]), end)] += 1
     out["plans_open_at_end"] = {"total": sum(open_bands.values()), "duration_bands": open_bands}
 
@@ -385,6 +386,40 @@ def test_open_plans_use_each_childs_latest_conference_over_all_dates():
         "duration_bands": {"under_3m": 1, "3_to_6m": 0, "6_to_12m": 0, "12_to_18m": 0, "18_to_24m": 0,
                            "24m_plus": 1},
     }  # fmt: skip
+
+
+def test_a_plan_recorded_as_ended_without_a_conference_is_open_only_until_it_ended():
+    """Version 2: the chair records that a plan ended without another conference (the family moved away, the
+    child turned 18). Until that day the child is on a plan; from it, not: in the contract's figure, in the
+    dashboard's months and in the streamed statistics alike."""
+    from cpchair.services.dashboard import build
+
+    ended = _child("ck_moved", "plan_started", "2023-01-09", "neglect")
+    ended.update(plan_end_reason="moved_to_other_authority", plan_end_date="2024-02-14")
+    recs = [
+        _record("initial", "2023-01-09", [ended], rid="a"),
+        _record("initial", "2023-01-16", [_child("ck_stays", "plan_started", "2023-01-16", "physical")], rid="b"),
+    ]
+    before = statistics.compute(recs, date(2023, 4, 1), date(2024, 2, 13))
+    on_the_day = statistics.compute(recs, date(2023, 4, 1), date(2024, 2, 14))
+    assert before["plans_open_at_end"]["total"] == 2 and before["plans_open_at_end"]["duration_bands"]["12_to_18m"] == 2
+    assert on_the_day["plans_open_at_end"] == {
+        "total": 1,
+        "duration_bands": {"under_3m": 0, "3_to_6m": 0, "6_to_12m": 0, "12_to_18m": 1, "18_to_24m": 0, "24m_plus": 0},
+    }
+    ordered = statistics.compute_ordered(sorted(recs, key=statistics.conference_order), date(2023, 4, 1),
+                                         date(2024, 2, 14))  # fmt: skip
+    assert ordered["plans_open_at_end"] == on_the_day["plans_open_at_end"]
+    # a conference of another family each month, so that every month is measured (a month with none is a gap)
+    others = [_record("initial", day, [_child(f"ck_{day}", "no_plan_cin")], rid=day) for day in
+              ("2024-01-22", "2024-02-26", "2024-03-25")]  # fmt: skip
+    chair_of = {"a": "Chair 1", "b": "Chair 2"} | {r["id"]: "Chair 2" for r in others}
+    dash = build(recs + others, chair_of, date(2023, 4, 1), date(2024, 3, 31))
+    months = {p.label: p.value for p in dash.over_time["time_on_plan"]}
+    assert (months["Jan 2024"].n, months["Jan 2024"].d) == (2, 2)  # both on a plan 12 months or more at 31 Jan
+    assert (months["Feb 2024"].n, months["Feb 2024"].d) == (1, 1)  # at 29 Feb the moved child's plan had ended
+    chairs = {line.chair: line.value for line in dash.by_chair["time_on_plan"]}
+    assert (chairs["Chair 2"].n, chairs["Chair 2"].d) == (1, 1) and "Chair 1" not in chairs
 
 
 def test_percentages_round_half_up_on_the_exact_value():
