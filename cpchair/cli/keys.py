@@ -71,6 +71,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     remove.set_defaults(func=run_remove_deputy)
 
 
+def _fingerprint_confirmed(command: str, who: str, action: str, refused: str) -> bool:
+    """Ask whether ``who`` read exactly the fingerprint shown; a script (no terminal) is told to compare it and
+    give --yes. Trusting a key nobody compared would let anyone's file in as theirs."""
+    if not sys.stdin.isatty():
+        print(f"cpchair keys {command}: compare the fingerprint with {who}, then run again with --yes.",
+              file=sys.stderr)  # fmt: skip
+        return False
+    answer = input(f"Has {who} read you exactly this fingerprint? Type yes to {action}: ").strip().lower()
+    if answer != "yes":
+        print(refused)
+        return False
+    return True
+
+
 def _session():
     from cpchair.cli import open_db
 
@@ -131,17 +145,8 @@ def run_enrol(args: argparse.Namespace) -> int:
     key = enrolment.read_key_file(args.file)
     print(f"Chair: {key.chair_name}")
     print(f"Fingerprint: {key.fingerprint}")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print(
-                "cpchair keys enrol: compare the fingerprint with the chair, then run again with --yes.",
-                file=sys.stderr,
-            )
-            return 1
-        answer = input("Has the chair read you exactly this fingerprint? Type yes to enrol: ").strip().lower()
-        if answer != "yes":
-            print("Not enrolled.")
-            return 1
+    if not args.yes and not _fingerprint_confirmed("enrol", "the chair", "enrol", "Not enrolled."):
+        return 1
     from cpchair.cli import opened_stores
     from cpchair.services import keys
 
@@ -223,17 +228,8 @@ def run_add_deputy(args: argparse.Namespace) -> int:
     deputy = keys.read_deputy_file(args.file)
     print(f"Deputy: {deputy.name}")
     print(f"Fingerprint: {deputy.fingerprint}")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print(
-                "cpchair keys add-deputy: compare the fingerprint with the deputy, then run again with --yes.",
-                file=sys.stderr,
-            )
-            return 1
-        answer = input("Has the deputy read you exactly this fingerprint? Type yes to add them: ").strip().lower()
-        if answer != "yes":
-            print("Not added.")
-            return 1
+    if not args.yes and not _fingerprint_confirmed("add-deputy", "the deputy", "add them", "Not added."):
+        return 1
     db = _session()
     try:
         with db.session() as s:
