@@ -14,6 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,22 +91,26 @@ def _fingerprint_confirmed(command: str, who: str, action: str, refused: str) ->
     return True
 
 
-def _session():
+@contextmanager
+def _local_session() -> Iterator[Session]:
+    """A session on this installation's own database (its keys and settings), committed when the block ends
+    without an error, and the database closed either way."""
     from cpchair.cli import open_db
 
-    return open_db()
+    db = open_db()
+    try:
+        with db.session() as s:
+            yield s
+            s.commit()
+    finally:
+        db.dispose()
 
 
 def run_show(args: argparse.Namespace) -> int:
     from cpchair.services import keys
 
-    db = _session()
-    try:
-        with db.session() as s:
-            info = keys.describe(s)
-            s.commit()
-    finally:
-        db.dispose()
+    with _local_session() as s:
+        info = keys.describe(s)
     if args.json:
         print(json.dumps(info, indent=1))
         return 0
@@ -126,14 +136,9 @@ def run_export_chair(args: argparse.Namespace) -> int:
     from cpchair.interchange.crypto import grouped
     from cpchair.services import keys
 
-    db = _session()
-    try:
-        with db.session() as s:
-            path = keys.write_chair_key(s, args.out)
-            kid = keys.installation_key(s).kid
-            s.commit()
-    finally:
-        db.dispose()
+    with _local_session() as s:
+        path = keys.write_chair_key(s, args.out)
+        kid = keys.installation_key(s).kid
     print(path)
     print(f"Fingerprint: {grouped(kid)} (read it to your coordinator when they enrol the file)", file=sys.stderr)
     return 0
@@ -176,13 +181,8 @@ def run_coordinator_init(args: argparse.Namespace) -> int:
     from cpchair.interchange.crypto import grouped
     from cpchair.services import keys
 
-    db = _session()
-    try:
-        with db.session() as s:
-            made = keys.coordinator_init(s, args.share, args.recovery_out)
-            s.commit()
-    finally:
-        db.dispose()
+    with _local_session() as s:
+        made = keys.coordinator_init(s, args.share, args.recovery_out)
     print(f"Recipients file written: {made.recipients_path}")
     print(f"Recovery identity written to {args.recovery_out}: lock it away; cpchair keeps no copy.")
     print(f"Your fingerprint, to read to each chair: {grouped(made.kid)}")
@@ -192,13 +192,8 @@ def run_coordinator_init(args: argparse.Namespace) -> int:
 def run_trust(args: argparse.Namespace) -> int:
     from cpchair.services import keys
 
-    db = _session()
-    try:
-        with db.session() as s:
-            found = keys.trust(s, args.folder, args.fingerprint, replace=args.replace)
-            s.commit()
-    finally:
-        db.dispose()
+    with _local_session() as s:
+        found = keys.trust(s, args.folder, args.fingerprint, replace=args.replace)
     print(f"Trusted coordinator {found.fingerprint} (recipients file version {found.recipients.version}).")
     return 0
 
@@ -206,13 +201,8 @@ def run_trust(args: argparse.Namespace) -> int:
 def run_deputy_init(args: argparse.Namespace) -> int:
     from cpchair.services import keys
 
-    db = _session()
-    try:
-        with db.session() as s:
-            made = keys.deputy_init(s, args.out, args.name)
-            s.commit()
-    finally:
-        db.dispose()
+    with _local_session() as s:
+        made = keys.deputy_init(s, args.out, args.name)
     print(args.out)
     print(
         f"Deputy fingerprint: {made.fingerprint}. Give the file to your lead coordinator and read them this "
@@ -223,6 +213,7 @@ def run_deputy_init(args: argparse.Namespace) -> int:
 
 
 def run_add_deputy(args: argparse.Namespace) -> int:
+    from cpchair import settings
     from cpchair.services import keys
 
     deputy = keys.read_deputy_file(args.file)
@@ -230,30 +221,21 @@ def run_add_deputy(args: argparse.Namespace) -> int:
     print(f"Fingerprint: {deputy.fingerprint}")
     if not args.yes and not _fingerprint_confirmed("add-deputy", "the deputy", "add them", "Not added."):
         return 1
-    db = _session()
-    try:
-        with db.session() as s:
-            path = keys.add_deputy(s, args.share, deputy)
-            version = keys.describe(s)["recipients_version"]
-            s.commit()
-    finally:
-        db.dispose()
+    with _local_session() as s:
+        path = keys.add_deputy(s, args.share, deputy)
+        version = settings.get(s, "own_recipients_version")
     print(f"Added {deputy.name}: recipients file version {version} written to {path}.")
     print("Chairs' exports from now on open with the deputy's key; files exported before do not.")
     return 0
 
 
 def run_remove_deputy(args: argparse.Namespace) -> int:
+    from cpchair import settings
     from cpchair.services import keys
 
-    db = _session()
-    try:
-        with db.session() as s:
-            gone = keys.remove_deputy(s, args.share, args.fingerprint)
-            version = keys.describe(s)["recipients_version"]
-            s.commit()
-    finally:
-        db.dispose()
+    with _local_session() as s:
+        gone = keys.remove_deputy(s, args.share, args.fingerprint)
+        version = settings.get(s, "own_recipients_version")
     print(f"Removed {gone.name} ({gone.fingerprint}): recipients file version {version} written.")
     print("Files exported before today can still be opened with that deputy's key; later ones cannot.")
     return 0
